@@ -1,0 +1,45 @@
+// Instants as this library writes and reads them. Certificates (X.509 UTCTime/GeneralizedTime),
+// Entra key credentials and Key Vault attributes all work at whole seconds, so every instant the
+// library produces is truncated to the second and written as RFC 3339 in UTC with a `Z`: one
+// spelling per instant, so that equal instants give equal resource inputs (no spurious diffs).
+
+const RFC3339 =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** `2026-11-28T10:00:00Z`: the instant truncated to the whole second, in UTC. */
+export function toRfc3339(instant: Date): string {
+    return new Date(truncateToSecond(instant.getTime())).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function truncateToSecond(epochMs: number): number {
+    return Math.floor(epochMs / 1000) * 1000;
+}
+
+/**
+ * Parses a strict RFC 3339 date-time (a date alone, or a time without an offset, is ambiguous
+ * and rejected). Returns undefined for anything else so callers can phrase the error with
+ * their own path.
+ */
+export function parseRfc3339(text: string): Date | undefined {
+    const match = RFC3339.exec(text);
+    if (!match) {
+        return undefined;
+    }
+    const [, year, month, day, hour, minute, second] = match.map(Number);
+    const date = new Date(text);
+    if (Number.isNaN(date.getTime())) {
+        return undefined;
+    }
+    // Date.parse rolls 2026-02-30 over to March; RFC 3339 does not.
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+        return undefined;
+    }
+    if (hour > 23 || minute > 59 || second > 59) {
+        return undefined;
+    }
+    return date;
+}
+
+function daysInMonth(year: number, month: number): number {
+    return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
