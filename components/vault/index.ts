@@ -1,0 +1,2 @@
+export * from "./vendorVault";
+export { validateVaultSettings, VaultSettings, SOFT_DELETE_RETENTION_DAYS } from "./validation";

@@ -1,0 +1,61 @@
+import { IssueCollector, joinPath } from "../errors";
+import { parseIpRange } from "../network";
+
+/** Plain settings of a vault, validated before any resource is declared. */
+export interface VaultSettings {
+    readonly vaultName?: string;
+    readonly allowedIpRanges?: readonly string[];
+    readonly softDeleteRetentionInDays?: number;
+}
+
+// Key Vault names: 3-24 characters, letters, digits and hyphens, starting with a letter, ending
+// with a letter or digit, no consecutive hyphens. They are global DNS names
+// (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning).
+const VAULT_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
+
+export const SOFT_DELETE_RETENTION_DAYS = { min: 7, max: 90, default: 90 } as const;
+
+/**
+ * Checks a vault's plain settings and returns them normalised (IP ranges as CIDR). `path` is where
+ * the settings sit in the caller's configuration, so errors name what the user wrote.
+ */
+export function validateVaultSettings(settings: VaultSettings, path: string, issues: IssueCollector): VaultSettings {
+    const { vaultName, allowedIpRanges, softDeleteRetentionInDays } = settings;
+    if (vaultName !== undefined && !VAULT_NAME.test(vaultName)) {
+        issues.add(
+            joinPath(path, "vaultName"),
+            `${JSON.stringify(vaultName)} is not a valid Key Vault name; use 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without consecutive hyphens.`,
+        );
+    }
+    const ranges = (allowedIpRanges ?? []).map((entry, index) => {
+        const range = typeof entry === "string" ? parseIpRange(entry) : undefined;
+        const entryPath = joinPath(joinPath(path, "allowedIpRanges"), index);
+        if (range === undefined) {
+            issues.add(entryPath, `${JSON.stringify(entry)} is not an IPv4 address or CIDR range; use e.g. 203.0.113.0/24.`);
+            return String(entry);
+        }
+        // The Key Vault firewall takes IPv4 rules only.
+        if (range.version !== 4) {
+            issues.add(entryPath, `${entry} is IPv6; the Key Vault firewall accepts IPv4 addresses and ranges only.`);
+        }
+        return range.cidr;
+    });
+    if (allowedIpRanges !== undefined && allowedIpRanges.length === 0) {
+        issues.add(
+            joinPath(path, "allowedIpRanges"),
+            "is empty, which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow.",
+        );
+    }
+    const retention = softDeleteRetentionInDays ?? SOFT_DELETE_RETENTION_DAYS.default;
+    if (!Number.isInteger(retention) || retention < SOFT_DELETE_RETENTION_DAYS.min || retention > SOFT_DELETE_RETENTION_DAYS.max) {
+        issues.add(
+            joinPath(path, "softDeleteRetentionInDays"),
+            `${retention} is not allowed; use a whole number of days from ${SOFT_DELETE_RETENTION_DAYS.min} to ${SOFT_DELETE_RETENTION_DAYS.max}.`,
+        );
+    }
+    return {
+        vaultName,
+        allowedIpRanges: allowedIpRanges === undefined ? undefined : ranges,
+        softDeleteRetentionInDays: retention,
+    };
+}

@@ -1,0 +1,129 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as resources from "@pulumi/azure-native/resources";
+import { IssueCollector } from "../errors";
+import { validateVaultSettings } from "./validation";
+
+/** Where a vendor connection keeps its certificate: a VendorVault, or any existing Key Vault. */
+export interface VaultReference {
+    /** The vault's ARM resource id (scope of the per-secret reader role assignments). */
+    readonly vaultId: pulumi.Input<string>;
+    readonly vaultName: pulumi.Input<string>;
+    readonly resourceGroupName: pulumi.Input<string>;
+}
+
+export interface VendorVaultArgs {
+    /** The resource group that holds the vault. It must exist unless `createResourceGroup` is set. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Create the resource group (in `location`) rather than use an existing one. Default: false. */
+    createResourceGroup?: boolean;
+    /** Azure region. Required when `createResourceGroup` is set; otherwise default: the provider's location. */
+    location?: pulumi.Input<string>;
+    /**
+     * The vault's globally unique name (3-24 letters, digits, hyphens). Default: Pulumi auto-naming
+     * from the resource name plus a random suffix, so keep the resource name at most 16 characters.
+     */
+    vaultName?: string;
+    /**
+     * IPv4 addresses or CIDR ranges allowed to reach the vault. When given, every other network is
+     * denied (trusted Azure services excepted). Default: reachable from all networks; RBAC still
+     * decides who may read.
+     */
+    allowedIpRanges?: string[];
+    /** Days a deleted secret or vault stays recoverable, 7 to 90. Default: 90. */
+    softDeleteRetentionInDays?: number;
+    /**
+     * Resource id of a Log Analytics workspace. When given, the vault's AuditEvent log goes there,
+     * so every read of a vendor's certificate is recorded. Default: no diagnostic setting.
+     */
+    auditLogWorkspaceId?: pulumi.Input<string>;
+    /** Tags for the vault (and the resource group, when created). Default: none. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * A Key Vault hardened for vendor certificates: RBAC authorization (no access policies, so access
+ * is granted per secret), soft delete and purge protection (a deleted or overwritten certificate
+ * can be recovered, and nobody can destroy the evidence), optional firewall and audit log.
+ */
+export class VendorVault extends pulumi.ComponentResource implements VaultReference {
+    public readonly vaultId: pulumi.Output<string>;
+    public readonly vaultName: pulumi.Output<string>;
+    public readonly vaultUri: pulumi.Output<string>;
+    public readonly resourceGroupName: pulumi.Output<string>;
+    public readonly tenantId: pulumi.Output<string>;
+
+    constructor(name: string, args: VendorVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("vendor-connections:index:VendorVault", name, {}, opts);
+
+        const issues = new IssueCollector();
+        const settings = validateVaultSettings(args, "", issues);
+        if (args.createResourceGroup && args.location === undefined) {
+            issues.add("location", "is required when createResourceGroup is true: the new resource group needs a region.");
+        }
+        if (issues.issues.length > 0) {
+            throw new pulumi.ResourceError(issues.issues.map((i) => `${i.path}: ${i.message}`).join("\n"), this);
+        }
+
+        const resourceGroupName = args.createResourceGroup
+            ? new resources.ResourceGroup(
+                  `${name}-rg`,
+                  { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+                  { parent: this },
+              ).name
+            : pulumi.output(args.resourceGroupName);
+
+        const client = authorization.getClientConfigOutput({ parent: this });
+        const ipRules = settings.allowedIpRanges?.map((value) => ({ value }));
+
+        const vault = new keyvault.Vault(
+            `${name}-kv`,
+            {
+                resourceGroupName,
+                vaultName: settings.vaultName,
+                location: args.location,
+                tags: args.tags,
+                properties: {
+                    tenantId: client.tenantId,
+                    sku: { family: "A", name: "standard" },
+                    enableRbacAuthorization: true,
+                    enableSoftDelete: true,
+                    softDeleteRetentionInDays: settings.softDeleteRetentionInDays,
+                    // Irreversible by design: Key Vault refuses `false` once it has been set.
+                    enablePurgeProtection: true,
+                    networkAcls: ipRules
+                        ? { defaultAction: "Deny", bypass: "AzureServices", ipRules }
+                        : { defaultAction: "Allow", bypass: "AzureServices" },
+                },
+            },
+            { parent: this },
+        );
+
+        if (args.auditLogWorkspaceId !== undefined) {
+            new monitor.DiagnosticSetting(
+                `${name}-audit`,
+                {
+                    resourceUri: vault.id,
+                    workspaceId: args.auditLogWorkspaceId,
+                    logs: [{ category: "AuditEvent", enabled: true }],
+                },
+                { parent: this },
+            );
+        }
+
+        this.vaultId = vault.id;
+        this.vaultName = vault.name;
+        this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
+        this.resourceGroupName = resourceGroupName;
+        this.tenantId = client.tenantId;
+        this.registerOutputs({
+            vaultId: this.vaultId,
+            vaultName: this.vaultName,
+            vaultUri: this.vaultUri,
+            resourceGroupName: this.resourceGroupName,
+            tenantId: this.tenantId,
+        });
+    }
+}
