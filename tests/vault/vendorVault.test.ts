@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RecordingMocks } from "../support/mocks";
 import { settle } from "../support/settle";
 import { valueOf } from "../support/outputs";
-import { FAKE_TENANT_ID } from "../support/fakes";
+import { FAKE_SUBSCRIPTION_ID, FAKE_TENANT_ID, fakeGuid } from "../support/fakes";
 
 describe("VendorVault", () => {
     const mocks = new RecordingMocks({ dynamic: "none" });
@@ -86,7 +86,7 @@ describe("VendorVault", () => {
         });
         const audit = mocks.one("azure-native:monitor:DiagnosticSetting", "vendors-audit");
         assert.deepEqual(audit.inputs, {
-            resourceUri: `/subscriptions/22222222-2222-4222-a222-222222222222/resourceGroups/rg-new/providers/Microsoft.KeyVault/vaults/vendors-kv12345678`,
+            resourceUri: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-new/providers/Microsoft.KeyVault/vaults/vendors-kv${fakeGuid("vendors-kv").slice(0, 8)}`,
             workspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/audit",
             logs: [{ category: "AuditEvent", enabled: true }],
         });
