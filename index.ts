@@ -1,3 +1,49 @@
-// The example stack: reads the stack configuration and declares the vendor connections.
+// The example stack: reads the stack configuration, declares one Key Vault for vendor
+// certificates and one VendorConnection per configured vendor, and exports an inventory of each.
 // It holds no logic of its own; everything lives in ./components.
-export {};
+import * as pulumi from "@pulumi/pulumi";
+import { ValidationError, VendorConnection, VendorVault, deployInstant, inventoryOf, readStackConfig } from "./components";
+
+const config = loadConfig();
+
+const vault = new VendorVault("vendors", {
+    resourceGroupName: config.vault.resourceGroupName,
+    createResourceGroup: config.vault.createResourceGroup,
+    location: config.vault.location,
+    vaultName: config.vault.name,
+    allowedIpRanges: config.vault.allowedIpRanges,
+    softDeleteRetentionInDays: config.vault.softDeleteRetentionInDays,
+    auditLogWorkspaceId: config.vault.auditLogWorkspaceId,
+    tags: config.vault.tags,
+});
+
+const connections = config.connections.map(
+    ({ name, settings }) =>
+        [
+            name,
+            new VendorConnection(name, {
+                ...settings,
+                // The latest of this connection's cutoff and the tenant-wide one applies.
+                revokeIssuedBefore: [settings.revokeIssuedBefore, config.revokeIssuedBefore],
+                vault,
+                now: deployInstant(),
+            }),
+        ] as const,
+);
+
+export const vaultName = vault.vaultName;
+export const vaultUri = vault.vaultUri;
+/** One inventory per connection: app, permissions (broad ones flagged), certificates, next rotation. */
+export const inventory = pulumi.output(Object.fromEntries(connections.map(([name, connection]) => [name, inventoryOf(connection)])));
+
+function loadConfig() {
+    try {
+        return readStackConfig(deployInstant());
+    } catch (err) {
+        if (err instanceof ValidationError) {
+            // A RunError is reported without a stack trace: the message is all the user needs.
+            throw new pulumi.RunError(`invalid configuration:\n${err.message}`);
+        }
+        throw err;
+    }
+}

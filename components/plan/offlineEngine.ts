@@ -33,6 +33,11 @@ export interface OfflineEngineOptions {
     readonly dynamic?: (args: pulumi.runtime.MockResourceArgs) => Promise<pulumi.runtime.MockResourceResult>;
     /** Invoke handlers by token, in addition to (and overriding) the built-in ones. */
     readonly invokes?: Readonly<Record<string, InvokeHandler>>;
+    /**
+     * Answer as a preview would: computed outputs (ids, client ids, certificates) stay unknown, so
+     * a program that declares resources inside `apply` shows it by declaring fewer of them.
+     */
+    readonly previewUnknowns?: boolean;
     /** App role ids the tenant's service principal of an API offers (for azuread getServicePrincipal). */
     readonly appRoleIds?: (clientId: string) => Record<string, string>;
 }
@@ -48,6 +53,9 @@ export class OfflineEngine implements pulumi.runtime.Mocks {
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         this.declared.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom });
+        if (this.options.previewUnknowns) {
+            return { id: undefined, state: { ...args.inputs } };
+        }
         if (args.type.startsWith("pulumi-nodejs:dynamic") && this.options.dynamic) {
             return this.options.dynamic(args);
         }
@@ -110,7 +118,7 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
         case "azure-native:keyvault:Secret": {
             const secretName = inputs.secretName ?? name;
             const secretUri = `https://${inputs.vaultName}.vault.azure.net/secrets/${secretName}`;
-            return { name: secretName, properties: { ...inputs.properties, secretUri, secretUriWithVersion: `${secretUri}/${fakeGuid(secretName).replace(/-/g, "")}` } };
+            return { name: secretName, properties: { ...withoutSecretWrapper(inputs.properties), secretUri, secretUriWithVersion: `${secretUri}/${fakeGuid(secretName).replace(/-/g, "")}` } };
         }
         case "azure-native:resources:ResourceGroup":
             return { name: inputs.resourceGroupName ?? name };
@@ -122,4 +130,9 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
 // Pulumi auto-names a vault from its resource name plus eight random characters.
 function vaultNameOf(name: string, inputs: Record<string, any>): string {
     return inputs.vaultName ?? `${name}${fakeGuid(name).slice(0, 8)}`;
+}
+
+// A secret input reaches the engine wrapped as { [signature key]: secret signature, value }.
+function withoutSecretWrapper(value: any): any {
+    return value && typeof value === "object" && "value" in value && Object.keys(value).length === 2 ? value.value : value;
 }

@@ -14,6 +14,8 @@ export interface RecordingMocksOptions {
     /** Extra invoke handlers by token; any token not handled here or by the engine throws. */
     readonly invokes?: Record<string, InvokeHandler>;
     readonly appRoleIds?: (clientId: string) => Record<string, string>;
+    /** Leave computed outputs unknown, as `pulumi preview` does. Default: false. */
+    readonly previewUnknowns?: boolean;
 }
 
 /** The offline engine plus what tests need: real dynamic providers, lookups, a reset between tests. */
@@ -22,6 +24,7 @@ export class RecordingMocks extends OfflineEngine {
         super({
             invokes: options.invokes,
             appRoleIds: options.appRoleIds,
+            previewUnknowns: options.previewUnknowns,
             dynamic: (options.dynamic ?? "real") === "real" ? runSerializedProvider : undefined,
         });
     }

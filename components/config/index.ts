@@ -1,0 +1,3 @@
+export { parseStackConfig, StackConfig, PROJECT } from "./stackConfig";
+export { readStackConfig } from "./pulumiConfig";
+export { CONFIG_KEYS, ConnectionConfig, VaultConfig, PermissionConfig } from "./schema";

@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+// The shape of the stack configuration (project `vendor-connections`). zod checks types and
+// unknown keys with exact paths; the meaning of values (durations, permissions, instants, IP
+// ranges) is checked afterwards by the same validators the components use, so a value is judged
+// the same way whether it comes from config or from code.
+
+function strict<T extends z.ZodRawShape>(shape: T) {
+    const allowed = Object.keys(shape).join(", ");
+    return z.strictObject(shape, {
+        error: (issue) =>
+            issue.code === "unrecognized_keys"
+                ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; allowed keys: ${allowed}.`
+                : undefined,
+    });
+}
+
+const text = z.string();
+const texts = z.array(z.string());
+
+export const permissionSchema = strict({ api: text, roles: texts });
+
+export const certificatePolicySchema = strict({
+    lifetime: text.optional(),
+    renewBefore: text.optional(),
+    keySize: z.number().optional(),
+});
+
+export const connectionSchema = strict({
+    displayName: text.optional(),
+    owners: texts.optional(),
+    notes: text.optional(),
+    permissions: z.array(permissionSchema),
+    grantConsent: z.boolean().optional(),
+    certificate: certificatePolicySchema.optional(),
+    readers: texts.optional(),
+    revokeIssuedBefore: text.optional(),
+    suspended: z.boolean().optional(),
+    secretName: text.optional(),
+});
+
+export const vaultSchema = strict({
+    resourceGroupName: text,
+    location: text.optional(),
+    name: text.optional(),
+    createResourceGroup: z.boolean().optional(),
+    allowedIpRanges: texts.optional(),
+    softDeleteRetentionInDays: z.number().optional(),
+    auditLogWorkspaceId: text.optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+});
+
+export type PermissionConfig = z.infer<typeof permissionSchema>;
+export type ConnectionConfig = z.infer<typeof connectionSchema>;
+export type VaultConfig = z.infer<typeof vaultSchema>;
+
+/** The config keys of project `vendor-connections`, without the project prefix. */
+export const CONFIG_KEYS = ["vault", "connections", "revokeIssuedBefore"] as const;

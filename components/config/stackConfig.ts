@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { IssueCollector, joinPath } from "../errors";
+import { validateVaultSettings } from "../vault/validation";
+import { planConnection } from "../vendorConnection/validation";
+import { parseRfc3339 } from "../time";
+import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
+
+export const PROJECT = "vendor-connections";
+
+/** The example stack's configuration, validated. */
+export interface StackConfig {
+    readonly vault: VaultConfig;
+    /** Tenant-wide revocation cutoff (RFC 3339), applied to every connection. */
+    readonly revokeIssuedBefore?: string;
+    /** Connections in the order the configuration lists them. */
+    readonly connections: readonly { readonly name: string; readonly settings: ConnectionConfig }[];
+}
+
+// Connection names become resource names and, by default, the vault secret's name.
+const CONNECTION_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/;
+
+/**
+ * Validates the raw configuration values of project `vendor-connections` (keys without the
+ * project prefix, values as parsed from YAML/JSON) for a deploy at `now`. Every problem is
+ * reported at once, each with its config path; nothing is declared until all are fixed.
+ */
+export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Date): StackConfig {
+    const issues = new IssueCollector();
+
+    for (const key of Object.keys(raw)) {
+        if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+            issues.add(key, `unknown config key ${PROJECT}:${key}; allowed keys: ${CONFIG_KEYS.join(", ")}.`);
+        }
+    }
+
+    const vault = check(vaultSchema, raw.vault, "vault", issues);
+    if (vault) {
+        validateVaultSettings({ ...vault, vaultName: vault.name }, "vault", issues);
+        if (vault.createResourceGroup && vault.location === undefined) {
+            issues.add("vault.location", "is required when createResourceGroup is true: the new resource group needs a region.");
+        }
+    }
+
+    const stackCutoff = raw.revokeIssuedBefore;
+    if (stackCutoff !== undefined) {
+        const instant = typeof stackCutoff === "string" ? parseRfc3339(stackCutoff) : undefined;
+        if (!instant) {
+            issues.add("revokeIssuedBefore", `${JSON.stringify(stackCutoff)} is not an RFC 3339 instant; use e.g. 2026-11-28T09:00:00Z.`);
+        } else if (instant.getTime() > now.getTime()) {
+            issues.add(
+                "revokeIssuedBefore",
+                `${stackCutoff} is in the future; a revocation cutoff must be at or before the deploy time (${now.toISOString()}).`,
+            );
+        }
+    }
+
+    const connections: { name: string; settings: ConnectionConfig }[] = [];
+    const rawConnections = raw.connections;
+    if (rawConnections === undefined) {
+        issues.add("connections", "is required: a map from connection name to its settings.");
+    } else if (typeof rawConnections !== "object" || rawConnections === null || Array.isArray(rawConnections)) {
+        issues.add("connections", "must be a map from connection name to its settings.");
+    } else {
+        const secretNames = new Map<string, string>();
+        for (const [name, value] of Object.entries(rawConnections)) {
+            const path = joinPath("connections", name);
+            if (!CONNECTION_NAME.test(name)) {
+                issues.add(path, `${JSON.stringify(name)} is not a valid connection name; use 1-63 letters, digits and hyphens, starting with a letter or digit.`);
+                continue;
+            }
+            const settings = check(connectionSchema, value, path, issues);
+            if (!settings) {
+                continue;
+            }
+            // The connection's own cutoff is checked here with its path; the stack-wide one above.
+            const plan = issues.collect(() => planConnection(name, settings, now, path));
+            if (plan) {
+                const other = secretNames.get(plan.secretName.toLowerCase());
+                if (other !== undefined) {
+                    issues.add(joinPath(path, "secretName"), `${plan.secretName} is already the secret of connection ${other}; each connection needs its own secret.`);
+                }
+                secretNames.set(plan.secretName.toLowerCase(), name);
+            }
+            connections.push({ name, settings });
+        }
+    }
+
+    issues.throwIfAny();
+    return { vault: vault!, revokeIssuedBefore: stackCutoff as string | undefined, connections };
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, path: string, issues: IssueCollector): T | undefined {
+    if (value === undefined) {
+        issues.add(path, "is required.");
+        return undefined;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) {
+        return result.data;
+    }
+    for (const issue of result.error.issues) {
+        const issuePath = issue.path.reduce<string>((base, segment) => joinPath(base, segment as string | number), path);
+        issues.add(issuePath, describeIssue(issue, value, issue.path));
+    }
+    return undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown, path: readonly PropertyKey[]): string {
+    if (issue.code === "invalid_type") {
+        const received = describeValue(valueAt(root, path));
+        return received === "missing" ? `is required (${issue.expected}).` : `must be ${article(issue.expected)}, not ${received}.`;
+    }
+    return issue.message.endsWith(".") ? issue.message : `${issue.message}.`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    return path.reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as any)[key as any] : undefined), root);
+}
+
+function describeValue(value: unknown): string {
+    if (value === undefined) {
+        return "missing";
+    }
+    if (value === null) {
+        return "null";
+    }
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    if (typeof value === "object") {
+        return "a map";
+    }
+    return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function article(expected: string): string {
+    switch (expected) {
+        case "array":
+            return "a list";
+        case "object":
+        case "record":
+            return "a map";
+        default:
+            return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+    }
+}

@@ -1,0 +1,7 @@
+// Pure rotation maths: durations, certificate policy, and the schedule of certificates per deploy.
+export { formatDuration, parseDuration } from "./duration";
+export { resolveCertificatePolicy } from "./policy";
+export type { CertificatePolicy, CertificatePolicyInput } from "./policy";
+export { resolveRevocationCutoff } from "./cutoff";
+export { scheduleCertificates } from "./schedule";
+export type { CertificateSchedule, PlannedCertificate, ScheduleInput } from "./schedule";

@@ -1,0 +1,124 @@
+import { IssueCollector, joinPath } from "../errors";
+import { ResolvedPermission, resolvePermissions } from "../permissions";
+import { CertificatePolicy, CertificatePolicyInput, CertificateSchedule, resolveCertificatePolicy, resolveRevocationCutoff, scheduleCertificates } from "../rotation";
+import { parseRfc3339 } from "../time";
+
+/** The plain (non-Input) settings of a connection: they decide which resources exist. */
+export interface ConnectionSettings {
+    readonly permissions: readonly { readonly api: string; readonly roles: readonly string[] }[];
+    readonly grantConsent?: boolean;
+    readonly certificate?: CertificatePolicyInput;
+    readonly revokeIssuedBefore?: string | Date | readonly (string | Date | undefined)[];
+    readonly suspended?: boolean;
+    readonly readers?: readonly string[];
+    readonly secretName?: string;
+}
+
+/** A connection's settings, checked and resolved against a deploy instant. */
+export interface ConnectionPlan {
+    readonly secretName: string;
+    readonly permissions: readonly ResolvedPermission[];
+    readonly grantConsent: boolean;
+    readonly policy: CertificatePolicy | undefined;
+    readonly schedule: CertificateSchedule | undefined;
+    readonly readers: readonly string[];
+    readonly suspended: boolean;
+    readonly revokeIssuedBefore: Date | undefined;
+}
+
+// Key Vault object names: 1-127 letters, digits and hyphens
+// (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers).
+const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KNOWN_SETTINGS = ["permissions", "grantConsent", "certificate", "revokeIssuedBefore", "suspended", "readers", "secretName"];
+
+/** The secret that holds a connection's active certificate, unless the caller names one. */
+export function defaultSecretName(connectionName: string): string {
+    return `${connectionName}-certificate`;
+}
+
+/**
+ * Checks every plain setting of connection `name` at once and resolves it for the deploy instant
+ * `now`. `path` locates the settings in the caller's terms (`connections.acme` in stack config,
+ * empty for component arguments). Throws one ValidationError listing every problem.
+ */
+export function planConnection(name: string, settings: ConnectionSettings, now: Date, path = ""): ConnectionPlan {
+    const issues = new IssueCollector();
+    const at = (key: string | number) => joinPath(path, key as string);
+
+    const secretName = settings.secretName ?? defaultSecretName(name);
+    if (!SECRET_NAME.test(secretName)) {
+        issues.add(
+            settings.secretName === undefined ? (path || "name") : at("secretName"),
+            `${JSON.stringify(secretName)} is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens` +
+                (settings.secretName === undefined ? ` (the secret is named "<connection name>-certificate")` : "") +
+                ".",
+        );
+    }
+
+    const permissions = issues.collect(() => resolvePermissions(settings.permissions, at("permissions"))) ?? [];
+    const policy = issues.collect(() => resolveCertificatePolicy(settings.certificate, at("certificate")));
+
+    const cutoffs = cutoffList(settings.revokeIssuedBefore).map((value, index, all) => {
+        const cutoffPath = all.length > 1 ? joinPath(at("revokeIssuedBefore"), index) : at("revokeIssuedBefore");
+        const instant = value instanceof Date ? value : typeof value === "string" ? parseRfc3339(value) : undefined;
+        if (value !== undefined && (instant === undefined || Number.isNaN(instant.getTime()))) {
+            issues.add(cutoffPath, `${JSON.stringify(value)} is not an RFC 3339 instant; use e.g. 2026-11-28T09:00:00Z.`);
+            return undefined;
+        }
+        return instant;
+    });
+
+    const readers = settings.readers ?? [];
+    readers.forEach((reader, index) => {
+        if (typeof reader !== "string" || !OBJECT_ID.test(reader)) {
+            issues.add(joinPath(at("readers"), index), `${JSON.stringify(reader)} is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.`);
+        }
+    });
+    const seen = new Set<string>();
+    readers.forEach((reader, index) => {
+        const key = String(reader).toLowerCase();
+        if (seen.has(key)) {
+            issues.add(joinPath(at("readers"), index), `${reader} is listed twice; list each reader once.`);
+        }
+        seen.add(key);
+    });
+
+    for (const key of ["grantConsent", "suspended"] as const) {
+        const value = settings[key];
+        if (value !== undefined && typeof value !== "boolean") {
+            issues.add(at(key), `${JSON.stringify(value)} is not allowed; use true or false.`);
+        }
+    }
+
+    // Checked on its own so that a future cutoff is reported even when the policy is invalid.
+    issues.collect(() => resolveRevocationCutoff(cutoffs, now, at("revokeIssuedBefore")));
+    const suspended = settings.suspended === true;
+    const schedule =
+        policy === undefined
+            ? undefined
+            : issues.collect(() => scheduleCertificates({ policy, now, revokeIssuedBefore: cutoffs, suspended, path }));
+
+    issues.throwIfAny();
+    return {
+        secretName,
+        permissions,
+        grantConsent: settings.grantConsent ?? true,
+        policy,
+        schedule,
+        readers: readers.map((r) => r.toLowerCase()),
+        suspended,
+        revokeIssuedBefore: schedule?.revokeIssuedBefore,
+    };
+}
+
+/** Settings keys this library knows, for the config layer's unknown-key check. */
+export const CONNECTION_SETTING_KEYS: readonly string[] = KNOWN_SETTINGS;
+
+function cutoffList(value: ConnectionSettings["revokeIssuedBefore"]): readonly (string | Date | undefined)[] {
+    if (value === undefined) {
+        return [];
+    }
+    return Array.isArray(value) ? value : [value as string | Date];
+}
+

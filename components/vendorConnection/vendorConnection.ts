@@ -1,0 +1,328 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import { Certificate } from "../certificate";
+import { formatIssue, ValidationError } from "../errors";
+import { ResolvedPermission } from "../permissions";
+import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
+import { toRfc3339 } from "../time";
+import { VaultReference } from "../vault";
+import { deployInstant } from "./clock";
+import { ConnectionPlan, planConnection } from "./validation";
+
+// Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
+// (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security#key-vault-secrets-user).
+export const KEY_VAULT_SECRETS_USER_ROLE_ID = "4633458b-17de-408a-b874-0445c86b69e6";
+
+/** What the vault secret holds while a connection is suspended: no certificate at all. */
+export const SUSPENDED_SECRET_VALUE = "suspended: this vendor connection has no credential";
+
+export interface VendorConnectionArgs {
+    /** Display name of the Entra application and service principal. Default: the resource name. */
+    displayName?: pulumi.Input<string>;
+    /** Object ids of the users or service principals that own the application. Default: none. */
+    owners?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Free text kept on the application, e.g. the vendor's contract or contact. Default: none. */
+    notes?: pulumi.Input<string>;
+    /**
+     * Application permissions, by value, per API: `{ api: "MicrosoftGraph", roles: ["User.Read.All"] }`.
+     * `api` is a well-known name (MicrosoftGraph, Office365ExchangeOnline, ...) or an API's client id.
+     * Plain values: they decide which consent assignments exist.
+     */
+    permissions: { api: string; roles: string[] }[];
+    /** Grant admin consent (one app role assignment per role). Default: true. */
+    grantConsent?: boolean;
+    /** Certificate policy: `lifetime` (default P30D), `renewBefore` (default lifetime/3), `keySize` (default 2048). */
+    certificate?: CertificatePolicyInput;
+    /**
+     * Revoke every certificate issued before this RFC 3339 instant (or the latest of several, e.g.
+     * this connection's and a tenant-wide one): the next deploy removes them with no overlap and
+     * issues fresh ones. Must not be in the future. Default: none.
+     */
+    revokeIssuedBefore?: string | Date | (string | Date | undefined)[];
+    /** Keep the app registration but remove every credential and disable sign-in. Default: false. */
+    suspended?: boolean;
+    /** The Key Vault that keeps the active certificate: a VendorVault, or an existing vault's id, name and resource group. */
+    vault: VaultReference;
+    /** Name of the vault secret (1-127 letters, digits, hyphens). Default: `<name>-certificate`. */
+    secretName?: string;
+    /** Service principal object ids granted "Key Vault Secrets User" on this connection's secret alone (e.g. the vendor's identity). Default: none. */
+    readers?: string[];
+    /** The deploy instant the rotation schedule is computed for. Default: one instant taken once per program run. */
+    now?: Date;
+}
+
+/** One certificate of a connection as exposed in outputs (never key material). */
+export interface ConnectionCertificateInfo {
+    slot: string;
+    identity: string;
+    thumbprint: string;
+    notBefore: string;
+    notAfter: string;
+    active: boolean;
+}
+
+/**
+ * A third-party vendor's access to this tenant: an Entra application and service principal with
+ * exactly the application permissions listed (admin-consented), authenticated by a certificate
+ * unique to this connection, short-lived, rotated by redeploying and kept in Key Vault where only
+ * the named readers can fetch it.
+ */
+export class VendorConnection extends pulumi.ComponentResource {
+    public readonly displayName: pulumi.Output<string>;
+    public readonly applicationClientId: pulumi.Output<string>;
+    public readonly applicationObjectId: pulumi.Output<string>;
+    public readonly servicePrincipalObjectId: pulumi.Output<string>;
+    public readonly secretName: pulumi.Output<string>;
+    /** Versionless URI of the vault secret: it always returns the active certificate. */
+    public readonly secretUri: pulumi.Output<string>;
+    public readonly activeThumbprint: pulumi.Output<string | undefined>;
+    public readonly certificates: pulumi.Output<ConnectionCertificateInfo[]>;
+    /** RFC 3339 instant from which a deploy rotates the certificate; undefined while suspended. */
+    public readonly nextRotation: pulumi.Output<string | undefined>;
+    /** `api/role` of every granted permission that reaches tenant-wide mail, files or directory. */
+    public readonly broadPermissions: pulumi.Output<string[]>;
+    /** The validated settings and rotation schedule this deploy declares (plain values, for plans). */
+    public readonly plan: ConnectionPlan;
+
+    constructor(name: string, args: VendorConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("vendor-connections:index:VendorConnection", name, {}, opts);
+
+        this.plan = validateArgs(name, args, this);
+        const { plan } = this;
+        const displayName = args.displayName ?? name;
+
+        const application = new azuread.Application(
+            `${name}-app`,
+            { displayName, signInAudience: "AzureADMyOrg", owners: args.owners, notes: args.notes },
+            { parent: this },
+        );
+        const servicePrincipal = new azuread.ServicePrincipal(
+            `${name}-sp`,
+            {
+                clientId: application.clientId,
+                // Disabled while suspended: no token is issued even for a credential we missed.
+                accountEnabled: !plan.suspended,
+                // Only explicitly assigned principals may obtain tokens for this application.
+                appRoleAssignmentRequired: true,
+                owners: args.owners,
+                notes: args.notes,
+            },
+            { parent: this },
+        );
+
+        const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
+            planned,
+            certificate: this.declareCertificate(name, displayName, planned, plan, application),
+        }));
+        const active = issued.find((c) => c.planned.active);
+
+        const secret = new keyvault.Secret(
+            `${name}-secret`,
+            {
+                resourceGroupName: args.vault.resourceGroupName,
+                vaultName: args.vault.vaultName,
+                secretName: plan.secretName,
+                // The secret is updated in place (a new version), never replaced: Key Vault keeps a
+                // deleted secret's name reserved while it is soft-deleted, and purge protection
+                // forbids purging it, so a delete-and-recreate would fail for up to 90 days.
+                properties: active
+                    ? {
+                          // The SDK does not mark `value` secret by itself.
+                          value: pulumi.secret(active.certificate.pfxBase64),
+                          contentType: "application/x-pkcs12",
+                          attributes: {
+                              enabled: true,
+                              notBefore: active.certificate.notBefore.apply(epochSeconds),
+                              expires: active.certificate.notAfter.apply(epochSeconds),
+                          },
+                      }
+                    : { value: pulumi.secret(SUSPENDED_SECRET_VALUE), contentType: "text/plain", attributes: { enabled: false } },
+                tags: active
+                    ? {
+                          connection: name,
+                          applicationClientId: application.clientId,
+                          thumbprintSha1: active.certificate.thumbprintSha1,
+                          notAfter: active.certificate.notAfter,
+                      }
+                    : { connection: name, applicationClientId: application.clientId, state: "suspended" },
+            },
+            { parent: this },
+        );
+
+        if (!plan.suspended) {
+            const readerRole = pulumi
+                .output(args.vault.vaultId)
+                .apply((vaultId) => `/subscriptions/${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
+            for (const reader of plan.readers) {
+                new authorization.RoleAssignment(
+                    `${name}-reader-${reader}`,
+                    {
+                        principalId: reader,
+                        // Readers are vendor identities (service principals or managed identities).
+                        // Saying so lets ARM skip the directory lookup that fails with
+                        // PrincipalNotFound for principals created moments before.
+                        principalType: "ServicePrincipal",
+                        roleDefinitionId: readerRole,
+                        // Scoped to this one secret: a reader of one vendor's certificate sees no other.
+                        scope: pulumi.interpolate`${args.vault.vaultId}/secrets/${secret.name}`,
+                    },
+                    { parent: this },
+                );
+            }
+        }
+
+        if (plan.grantConsent) {
+            this.declareConsent(name, plan.permissions, servicePrincipal);
+        }
+
+        this.displayName = pulumi.output(displayName);
+        this.applicationClientId = application.clientId;
+        this.applicationObjectId = application.objectId;
+        this.servicePrincipalObjectId = servicePrincipal.objectId;
+        this.secretName = secret.name;
+        // `properties` is secret as a whole (it carries the PKCS#12); its URI is not.
+        this.secretUri = pulumi.unsecret(secret.properties.apply((p) => p.secretUri));
+        this.activeThumbprint = active ? active.certificate.thumbprintSha1 : pulumi.output(undefined);
+        this.certificates = pulumi.output(
+            issued.map(({ planned, certificate }) => ({
+                slot: planned.slot,
+                identity: planned.identity,
+                thumbprint: certificate.thumbprintSha1,
+                notBefore: certificate.notBefore,
+                notAfter: certificate.notAfter,
+                active: planned.active,
+            })),
+        );
+        const nextRotation = plan.schedule?.nextRotation;
+        this.nextRotation = pulumi.output(nextRotation ? toRfc3339(nextRotation) : undefined);
+        this.broadPermissions = pulumi.output(plan.permissions.filter((p) => p.broad).map((p) => `${p.api}/${p.role}`));
+
+        this.registerOutputs({
+            displayName: this.displayName,
+            applicationClientId: this.applicationClientId,
+            applicationObjectId: this.applicationObjectId,
+            servicePrincipalObjectId: this.servicePrincipalObjectId,
+            secretName: this.secretName,
+            secretUri: this.secretUri,
+            activeThumbprint: this.activeThumbprint,
+            certificates: this.certificates,
+            nextRotation: this.nextRotation,
+            broadPermissions: this.broadPermissions,
+        });
+    }
+
+    /** One certificate slot: the certificate itself and its key credential on the application. */
+    private declareCertificate(
+        name: string,
+        displayName: pulumi.Input<string>,
+        planned: PlannedCertificate,
+        plan: ConnectionPlan,
+        application: azuread.Application,
+    ): Certificate {
+        const certificate = new Certificate(
+            `${name}-cert-${planned.slot}`,
+            {
+                commonName: displayName,
+                keySize: plan.policy?.keySize,
+                notBefore: toRfc3339(planned.notBefore),
+                notAfter: toRfc3339(planned.notAfter),
+                identity: planned.identity,
+            },
+            { parent: this },
+        );
+        new azuread.ApplicationCertificate(
+            `${name}-credential-${planned.slot}`,
+            {
+                applicationId: application.id,
+                type: "AsymmetricX509Cert",
+                encoding: "pem",
+                value: certificate.certificatePem,
+                // Exactly the certificate's validity: Entra rejects a key credential that ends after
+                // its certificate, and a longer registration would outlive the rotation policy.
+                startDate: certificate.notBefore,
+                endDate: certificate.notAfter,
+            },
+            { parent: this },
+        );
+        return certificate;
+    }
+
+    /** Admin consent: one app role assignment per granted role, on the API's service principal in this tenant. */
+    private declareConsent(name: string, permissions: readonly ResolvedPermission[], servicePrincipal: azuread.ServicePrincipal): void {
+        const apis = new Map<string, pulumi.Output<azuread.GetServicePrincipalResult>>();
+        for (const permission of permissions) {
+            let api = apis.get(permission.apiClientId);
+            if (!api) {
+                api = azuread.getServicePrincipalOutput({ clientId: permission.apiClientId }, { parent: this });
+                apis.set(permission.apiClientId, api);
+            }
+            const appRoleId =
+                permission.appRoleId ??
+                api.appRoleIds.apply((ids) => {
+                    const id = ids[permission.role];
+                    if (!id) {
+                        throw new pulumi.ResourceError(
+                            `permissions: API ${permission.api} has no application permission ${JSON.stringify(permission.role)} in this tenant; ` +
+                                `it offers: ${Object.keys(ids).sort().join(", ") || "none"}.`,
+                            this,
+                        );
+                    }
+                    return id;
+                });
+            new azuread.AppRoleAssignment(
+                `${name}-consent-${permission.api}-${permission.role}`,
+                { appRoleId, principalObjectId: servicePrincipal.objectId, resourceObjectId: api.objectId },
+                { parent: this },
+            );
+        }
+    }
+}
+
+function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi.Resource): ConnectionPlan {
+    const problems: string[] = [];
+    if (!isVaultReference(args.vault)) {
+        problems.push("vault: must be a VendorVault or an object with vaultId, vaultName and resourceGroupName.");
+    }
+    if (args.now !== undefined && (!(args.now instanceof Date) || Number.isNaN(args.now.getTime()))) {
+        problems.push("now: must be a valid Date.");
+    }
+    let plan: ConnectionPlan | undefined;
+    try {
+        plan = planConnection(name, args, problems.length === 0 && args.now ? args.now : deployInstant());
+    } catch (err) {
+        if (!(err instanceof ValidationError)) {
+            throw err;
+        }
+        problems.push(...err.issues.map(formatIssue));
+    }
+    if (problems.length > 0 || !plan) {
+        throw new pulumi.ResourceError(`invalid arguments for VendorConnection ${JSON.stringify(name)}:\n${problems.join("\n")}`, resource);
+    }
+    return plan;
+}
+
+function isVaultReference(vault: unknown): vault is VaultReference {
+    if (typeof vault !== "object" || vault === null) {
+        return false;
+    }
+    const reference = vault as Record<string, unknown>;
+    return ["vaultId", "vaultName", "resourceGroupName"].every((key) => isPresent(reference[key]));
+}
+
+function isPresent(value: unknown): boolean {
+    return pulumi.Output.isInstance(value) || (typeof value === "string" && value.length > 0) || value instanceof Promise;
+}
+
+function epochSeconds(rfc3339: string): number {
+    return Math.floor(Date.parse(rfc3339) / 1000);
+}
+
+function subscriptionOf(vaultId: string, resource: pulumi.Resource): string {
+    const match = /^\/subscriptions\/([^/]+)\//i.exec(vaultId);
+    if (!match) {
+        throw new pulumi.ResourceError(`vault.vaultId: ${JSON.stringify(vaultId)} is not an ARM resource id (/subscriptions/<id>/...).`, resource);
+    }
+    return match[1];
+}

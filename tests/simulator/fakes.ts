@@ -1,0 +1,75 @@
+import { createHash } from "node:crypto";
+import { computedId, computedOutputs } from "../../components/plan/offlineEngine";
+import type { PropertyMap } from "./values";
+
+/** What a faker or issuer learns about the resource it answers for. */
+export interface FakeContext {
+    readonly type: string;
+    readonly name: string;
+    /** The simulator's resource key (parent type chain + type + name), unique in a stack. */
+    readonly key: string;
+    /** Inputs as the provider would receive them: plain values, secrets unwrapped, no `__provider`. */
+    readonly inputs: PropertyMap;
+    /** 0 for the first physical resource under this key, 1 for its first replacement, and so on. */
+    readonly generation: number;
+    /** The simulated deploy instant. */
+    readonly at: Date;
+}
+
+/**
+ * Answers a create for a custom (non-dynamic) resource type: its id and the outputs a provider
+ * computes. The resource's outputs are its inputs merged with `outputs`.
+ */
+export type Faker = (context: FakeContext) => { id?: string; outputs?: PropertyMap };
+
+/**
+ * Stands in for a dynamic provider's create: returns the outputs (`outs`) that the real provider
+ * would. Used instead of loading the serialized provider, e.g. to replay thousands of histories.
+ */
+export type Issuer = (inputs: PropertyMap, at: Date, context: FakeContext) => PropertyMap | Promise<PropertyMap>;
+
+/**
+ * The default faker: the offline engine's outputs and ids (components/plan/offlineEngine.ts, the
+ * ones `npm run plan` and the component unit tests see), seeded by name for the first generation and by name and generation after a replacement,
+ * so a replaced Application gets a new objectId as in Entra, and a rerun gets the same one.
+ */
+export const defaultFaker: Faker = ({ type, name, inputs, generation }) => {
+    const seed = generation === 0 ? name : `${name}#${generation}`;
+    return { id: computedId(type, seed, inputs), outputs: computedOutputs(type, seed, inputs) };
+};
+
+export const CERTIFICATE_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Certificate";
+
+/**
+ * A stand-in for the certificate provider's create: echoes the identity inputs, takes validity
+ * from the `notBefore`/`notAfter` inputs, sets `issuedAt` to the simulated deploy instant, and
+ * gives every issuance a distinct fake serial, thumbprints and key material (no crypto, so a
+ * property test can replay thousands of histories). Each call of this factory numbers its own
+ * issuances, so a fresh simulator with a fresh issuer replays deterministically.
+ */
+export function fakeCertificateIssuer(): Issuer {
+    let issued = 0;
+    return (inputs, at, { key, generation }) => {
+        issued += 1;
+        const seed = `${key}|${generation}|${at.toISOString()}|${issued}`;
+        const sha1 = createHash("sha1").update(seed).digest("hex").toUpperCase();
+        const sha256 = createHash("sha256").update(seed).digest("hex").toUpperCase();
+        const serialNumber = sha256.slice(0, 32);
+        return {
+            commonName: inputs.commonName,
+            organization: inputs.organization,
+            keySize: inputs.keySize,
+            identity: inputs.identity,
+            notBefore: inputs.notBefore,
+            notAfter: inputs.notAfter,
+            // Spelled as the real provider spells it: whole seconds, `Z`.
+            issuedAt: at.toISOString().replace(/\.\d{3}Z$/, "Z"),
+            serialNumber,
+            thumbprintSha1: sha1,
+            thumbprintSha256: sha256,
+            certificatePem: `-----BEGIN CERTIFICATE-----\nFAKE ${serialNumber}\n-----END CERTIFICATE-----\n`,
+            privateKeyPem: `-----BEGIN PRIVATE KEY-----\nFAKE ${serialNumber}\n-----END PRIVATE KEY-----\n`,
+            pfxBase64: Buffer.from(`FAKE PFX ${serialNumber}`).toString("base64"),
+        };
+    };
+}
