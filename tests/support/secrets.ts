@@ -1,24 +1,9 @@
-// Secret values reach mocks wrapped in Pulumi's wire format: { [sig]: SECRET_SIG, value }.
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// Secret values reach mocks wrapped in Pulumi's wire format: { [sig]: SECRET_SIG, value }. The
+// wire-format helpers live with the simulator, which needs them too.
+import { isSecretWrapper, unwrapSecrets } from "../simulator/values";
 
-export function isSecretValue(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
-}
-
-/** The value with every secret wrapper removed. */
-export function unwrapSecrets(value: unknown): unknown {
-    if (isSecretValue(value)) {
-        return unwrapSecrets(value.value);
-    }
-    if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
-    }
-    if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-    }
-    return value;
-}
+export { unwrapSecrets };
+export const isSecretValue = isSecretWrapper;
 
 /**
  * Paths of strings that satisfy `matches` and are NOT inside a secret wrapper: where key material
