@@ -36,9 +36,6 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
     const vault = check(vaultSchema, raw.vault, "vault", issues);
     if (vault) {
         validateVaultSettings({ ...vault, vaultName: vault.name }, "vault", issues);
-        if (vault.createResourceGroup && vault.location === undefined) {
-            issues.add("vault.location", "is required when createResourceGroup is true: the new resource group needs a region.");
-        }
     }
 
     const stackCutoff = raw.revokeIssuedBefore;

@@ -10,7 +10,7 @@ import { parseRfc3339, toRfc3339 } from "../time";
 import { setDeployInstant } from "../vendorConnection/clock";
 import type { ConnectionInventory } from "../vendorConnection/inventory";
 import { readStackConfigFile } from "./configFile";
-import { OfflineEngine } from "./offlineEngine";
+import { OfflineEngine, settle } from "./offlineEngine";
 import { planReport, renderPlan } from "./report";
 
 const USAGE = `usage: npm run plan -- [--config-file Pulumi.<stack>.yaml] [--at <RFC 3339 instant>] [--json]
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const inventory = await new Promise<Record<string, ConnectionInventory>>((done) => stack.inventory.apply(done));
     // Every declaration must have reached the engine before its list is printed.
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await settle();
     const report = planReport(toRfc3339(at), inventory);
     console.log(options.json ? JSON.stringify(report, null, 2) : renderPlan(report, engine.declared, configFile));
     return 0;

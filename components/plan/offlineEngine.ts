@@ -132,7 +132,21 @@ function vaultNameOf(name: string, inputs: Record<string, any>): string {
     return inputs.vaultName ?? `${name}${fakeGuid(name).slice(0, 8)}`;
 }
 
-// A secret input reaches the engine wrapped as { [signature key]: secret signature, value }.
-function withoutSecretWrapper(value: any): any {
-    return value && typeof value === "object" && "value" in value && Object.keys(value).length === 2 ? value.value : value;
+/** Whether a value is a secret as it crosses the resource monitor: `{ [specialSigKey]: specialSecretSig, value }`. */
+export function isSecretWrapper(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+function withoutSecretWrapper(value: unknown): any {
+    return isSecretWrapper(value) ? value.value : value;
+}
+
+/**
+ * Waits until every registration and invoke the program started has been answered. Pulumi's own
+ * `runInPulumiStack` waits the same way before collecting a stack's outputs; the function is not
+ * part of the public API, hence this one wrapper.
+ */
+export async function settle(): Promise<void> {
+    const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+    await settings.waitForRPCs();
 }

@@ -4,6 +4,8 @@ import { parseIpRange } from "../network";
 /** Plain settings of a vault, validated before any resource is declared. */
 export interface VaultSettings {
     readonly vaultName?: string;
+    readonly createResourceGroup?: boolean;
+    readonly location?: unknown;
     readonly allowedIpRanges?: readonly string[];
     readonly softDeleteRetentionInDays?: number;
 }
@@ -20,7 +22,7 @@ export const SOFT_DELETE_RETENTION_DAYS = { min: 7, max: 90, default: 90 } as co
  * the settings sit in the caller's configuration, so errors name what the user wrote.
  */
 export function validateVaultSettings(settings: VaultSettings, path: string, issues: IssueCollector): VaultSettings {
-    const { vaultName, allowedIpRanges, softDeleteRetentionInDays } = settings;
+    const { vaultName, allowedIpRanges, softDeleteRetentionInDays, createResourceGroup, location } = settings;
     if (vaultName !== undefined && !VAULT_NAME.test(vaultName)) {
         issues.add(
             joinPath(path, "vaultName"),
@@ -53,8 +55,13 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
             `${retention} is not allowed; use a whole number of days from ${SOFT_DELETE_RETENTION_DAYS.min} to ${SOFT_DELETE_RETENTION_DAYS.max}.`,
         );
     }
+    if (createResourceGroup && location === undefined) {
+        issues.add(joinPath(path, "location"), "is required when createResourceGroup is true: the new resource group needs a region.");
+    }
     return {
         vaultName,
+        createResourceGroup,
+        location,
         allowedIpRanges: allowedIpRanges === undefined ? undefined : ranges,
         softDeleteRetentionInDays: retention,
     };

@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as resources from "@pulumi/azure-native/resources";
-import { IssueCollector } from "../errors";
+import { IssueCollector, formatIssue } from "../errors";
 import { validateVaultSettings } from "./validation";
 
 /** Where a vendor connection keeps its certificate: a VendorVault, or any existing Key Vault. */
@@ -60,11 +60,8 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
 
         const issues = new IssueCollector();
         const settings = validateVaultSettings(args, "", issues);
-        if (args.createResourceGroup && args.location === undefined) {
-            issues.add("location", "is required when createResourceGroup is true: the new resource group needs a region.");
-        }
         if (issues.issues.length > 0) {
-            throw new pulumi.ResourceError(issues.issues.map((i) => `${i.path}: ${i.message}`).join("\n"), this);
+            throw new pulumi.ResourceError(issues.issues.map(formatIssue).join("\n"), this);
         }
 
         const resourceGroupName = args.createResourceGroup

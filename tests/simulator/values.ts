@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isSecretWrapper } from "../../components/plan/offlineEngine";
 
 // Property values as they cross the resource monitor: plain JSON in which a secret is the wrapper
 // `{ [specialSigKey]: specialSecretSig, value }` and a resource reference, asset or archive is a
@@ -10,9 +11,7 @@ export type PropertyMap = Record<string, unknown>;
 const SIG = pulumi.runtime.specialSigKey;
 const SECRET = pulumi.runtime.specialSecretSig;
 
-export function isSecretWrapper(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG] === SECRET;
-}
+export { isSecretWrapper };
 
 export function wrapSecret(value: unknown): unknown {
     return isSecretWrapper(value) ? value : { [SIG]: SECRET, value };
