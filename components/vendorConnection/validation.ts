@@ -92,10 +92,11 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     }
 
     // Checked on its own so that a future cutoff is reported even when the policy is invalid.
-    issues.collect(() => resolveRevocationCutoff(cutoffs, now, at("revokeIssuedBefore")));
+    const cutoffsValid = issues.collect(() => (resolveRevocationCutoff(cutoffs, now, at("revokeIssuedBefore")), true)) === true;
     const suspended = settings.suspended === true;
+    // The schedule checks the cutoffs again; skip it when they are already reported.
     const schedule =
-        policy === undefined
+        policy === undefined || !cutoffsValid
             ? undefined
             : issues.collect(() => scheduleCertificates({ policy, now, revokeIssuedBefore: cutoffs, suspended, path }));
 

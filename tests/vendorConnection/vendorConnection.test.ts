@@ -318,6 +318,13 @@ describe("VendorConnection", function () {
         await settle();
         assert.deepEqual(names(mocks.resources), [`${T.connection} bad_name`]);
     });
+
+    it("reports a future revocation cutoff once, even when the rest of the settings are valid", () => {
+        assert.throws(
+            () => new components.VendorConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP, revokeIssuedBefore: "2099-01-01T00:00:00Z" }),
+            (err: Error) => err.message.split("\n").filter((line) => line.startsWith("revokeIssuedBefore:")).length === 1,
+        );
+    });
 });
 
 describe("VendorConnection in preview", function () {
