@@ -1,0 +1,367 @@
+import * as assert from "node:assert/strict";
+import * as fc from "fast-check";
+import { APPLICATION_TYPE, CERTIFICATE_TYPE, DeployRun, DeploySimulator, fakeCertificateIssuer, ResourceVersion } from "../simulator";
+import { CertificatePolicy, resolveCertificatePolicy, scheduleCertificates } from "../../components/rotation";
+import { toRfc3339 } from "../../components/time";
+
+// DESIGN.md's rotation invariants, checked over random deploy histories of the real VendorConnection
+// replayed by the redeploy simulator. Certificates come from the simulator's stand-in issuer: a real
+// RSA key per certificate costs ~0.3 s, the real provider runs in the example-based story test.
+//
+// A history is a stack of two connections, "vendor" and "bystander", each with a random policy,
+// deployed 3 to 7 times with random gaps (in units of the vendor's renewBefore, some beyond it, to
+// show what happens when deploys stop). Sometimes a compromise is announced (a revocation cutoff,
+// for the vendor alone or stack-wide), and sometimes the vendor is suspended for a few deploys.
+//
+// Replaying a history costs ~70 ms (the Pulumi runtime's own work per registration), so each
+// history is replayed once and every property checks the same 1,000 replays: fast-check draws the
+// same histories for the same seed, and shrinking replays the new ones it draws.
+
+const SECRET = "azure-native:keyvault:Secret";
+const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
+const HOUR = 3_600_000;
+const START = Date.parse("2026-01-01T00:00:00Z");
+const vault = { vaultId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", vaultName: "kv", resourceGroupName: "rg" };
+const permissions = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
+const CONNECTIONS = ["vendor", "bystander"] as const;
+type ConnectionName = (typeof CONNECTIONS)[number];
+
+/** A connection's own credential resources: what a rotation or a revocation may touch. */
+const CREDENTIAL_RESOURCES = /^(cert|credential)-[ab]$|^secret$/;
+
+interface PolicyDraw {
+    lifetimeHours: number;
+    renewFraction: number; // renewBefore as a fraction of the lifetime
+}
+
+interface History {
+    vendor: PolicyDraw;
+    bystander: PolicyDraw;
+    gaps: number[]; // between consecutive deploys, in units of the vendor's renewBefore
+    compromise?: { atDeploy: number; position: number; stackWide: boolean };
+    suspension?: { fromDeploy: number; deploys: number };
+}
+
+const policyDraw = fc.record({ lifetimeHours: fc.integer({ min: 1, max: 24 * 90 }), renewFraction: fc.double({ min: 0.02, max: 0.5, noNaN: true }) });
+const histories: fc.Arbitrary<History> = fc.record(
+    {
+        vendor: policyDraw,
+        bystander: policyDraw,
+        gaps: fc.array(fc.oneof(fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 1.01, max: 4, noNaN: true })), { minLength: 2, maxLength: 6 }),
+        // The cutoff lies at `position` between a lifetime before the first deploy and deploy `atDeploy`.
+        compromise: fc.record({ atDeploy: fc.integer({ min: 1, max: 6 }), position: fc.double({ min: 0, max: 1, noNaN: true }), stackWide: fc.boolean() }),
+        suspension: fc.record({ fromDeploy: fc.integer({ min: 1, max: 6 }), deploys: fc.integer({ min: 1, max: 3 }) }),
+    },
+    { requiredKeys: ["vendor", "bystander", "gaps"] },
+);
+
+function policyOf(draw: PolicyDraw): { lifetime: string; renewBefore: string } {
+    const lifetimeSeconds = draw.lifetimeHours * 3600;
+    const renewBeforeSeconds = Math.max(1, Math.floor(lifetimeSeconds * draw.renewFraction));
+    return { lifetime: `PT${draw.lifetimeHours}H`, renewBefore: `PT${renewBeforeSeconds}S` };
+}
+
+/** What one deploy of the history declares, per connection. */
+interface DeployConfig {
+    readonly at: Date;
+    readonly cutoffs: Record<ConnectionName, Date | undefined>;
+    readonly suspended: boolean; // the vendor only
+}
+
+interface Replay {
+    readonly sim: DeploySimulator;
+    readonly deploys: readonly (DeployConfig & { run: DeployRun })[];
+    readonly policies: Record<ConnectionName, CertificatePolicy>;
+    readonly cutoff: Date | undefined;
+    readonly program: (config: DeployConfig) => () => void;
+}
+
+function deployConfigs(h: History, vendorPolicy: CertificatePolicy): DeployConfig[] {
+    const instants = [START];
+    for (const gap of h.gaps) {
+        instants.push(instants[instants.length - 1] + Math.max(1000, Math.floor(gap * vendorPolicy.renewBeforeMs)));
+    }
+    const compromise = h.compromise && h.compromise.atDeploy < instants.length ? h.compromise : undefined;
+    let cutoff: Date | undefined;
+    if (compromise) {
+        const earliest = START - vendorPolicy.lifetimeMs;
+        cutoff = new Date(Math.floor((earliest + compromise.position * (instants[compromise.atDeploy] - earliest)) / 1000) * 1000);
+    }
+    const suspendedAt = (i: number) => h.suspension !== undefined && i >= h.suspension.fromDeploy && i < h.suspension.fromDeploy + h.suspension.deploys;
+    return instants.map((t, i) => {
+        const announced = compromise !== undefined && i >= compromise.atDeploy ? cutoff : undefined;
+        return {
+            at: new Date(t),
+            cutoffs: { vendor: announced, bystander: compromise?.stackWide ? announced : undefined },
+            suspended: suspendedAt(i),
+        };
+    });
+}
+
+const replays = new Map<string, Promise<Replay>>();
+
+/** Replays `h` once; later properties get the same replay. */
+function replay(h: History): Promise<Replay> {
+    const key = JSON.stringify(h);
+    let replayed = replays.get(key);
+    if (!replayed) {
+        replayed = replayAnew(h);
+        replays.set(key, replayed);
+    }
+    return replayed;
+}
+
+async function replayAnew(h: History): Promise<Replay> {
+    const { VendorConnection } = await import("../../components");
+    const certificate = { vendor: policyOf(h.vendor), bystander: policyOf(h.bystander) };
+    const policies = { vendor: resolveCertificatePolicy(certificate.vendor, "vendor"), bystander: resolveCertificatePolicy(certificate.bystander, "bystander") };
+    const program = (config: DeployConfig) => () => {
+        for (const name of CONNECTIONS) {
+            const revokeIssuedBefore = config.cutoffs[name] ? toRfc3339(config.cutoffs[name]!) : undefined;
+            const suspended = name === "vendor" && config.suspended;
+            new VendorConnection(name, { permissions, certificate: certificate[name], vault, now: config.at, revokeIssuedBefore, suspended });
+        }
+    };
+    const sim = new DeploySimulator({ project: "vendor-connections", issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });
+    const deploys = [];
+    for (const config of deployConfigs(h, policies.vendor)) {
+        deploys.push({ ...config, run: await sim.up(config.at, program(config)) });
+    }
+    return { sim, deploys, policies, cutoff: deploys[deploys.length - 1].cutoffs.vendor, program };
+}
+
+// ---- reading the simulated state ----------------------------------------------------------------
+
+function applicationId(sim: DeploySimulator, connection: ConnectionName): string {
+    return sim.one(APPLICATION_TYPE, `${connection}-app`).id!;
+}
+
+/** The connection's key credentials registered at `at` (valid or not), with the certificate each holds. */
+function registeredAt(sim: DeploySimulator, at: Date, connection: ConnectionName) {
+    const certificates = sim.resourcesAt(at, CERTIFICATE_TYPE);
+    return (sim.keyCredentialsAt(at, { includeInvalid: true }).get(applicationId(sim, connection)) ?? []).map((credential) => {
+        const certificate = certificates.find((c) => c.outputs.certificatePem === credential.value);
+        assert.ok(certificate, `${credential.name} registers a certificate that no certificate resource holds at ${at.toISOString()}`);
+        return { credential, certificate };
+    });
+}
+
+function secretAt(sim: DeploySimulator, at: Date, connection: ConnectionName): ResourceVersion {
+    const [secret, ...others] = sim.resourcesAt(at, SECRET).filter((s) => s.name === `${connection}-secret`);
+    assert.ok(secret && others.length === 0, `expected one ${connection}-secret at ${at.toISOString()}`);
+    return secret;
+}
+
+function secretThumbprint(secret: ResourceVersion): string | undefined {
+    return (secret.inputs.tags as Record<string, string> | undefined)?.thumbprintSha1;
+}
+
+function changedResources(run: DeployRun, connection: ConnectionName): string[] {
+    return [...new Set(run.operations.filter((o) => o.name.startsWith(`${connection}-`)).map((o) => o.name.slice(connection.length + 1)))].sort();
+}
+
+function scheduleOf(r: Replay, deploy: DeployConfig, connection: ConnectionName): string {
+    if (connection === "vendor" && deploy.suspended) {
+        return "suspended";
+    }
+    const schedule = scheduleCertificates({ policy: r.policies[connection], now: deploy.at, revokeIssuedBefore: [deploy.cutoffs[connection]] });
+    return schedule.certificates.map((c) => `${c.slot}=${c.identity}`).join(" ");
+}
+
+/** True when every gap between deploys is at most the connection's renewBefore: DESIGN.md's precondition for continuity. */
+function deploysOftenEnough(r: Replay, connection: ConnectionName, from = 0, to = r.deploys.length): boolean {
+    return r.deploys.slice(from, to).every((d, i) => i === 0 || d.at.getTime() - r.deploys[from + i - 1].at.getTime() <= r.policies[connection].renewBeforeMs);
+}
+
+/** The half-open deploy index ranges in which the vendor is not suspended. */
+function activeStretches(r: Replay, connection: ConnectionName): [number, number][] {
+    const stretches: [number, number][] = [];
+    r.deploys.forEach((d, i) => {
+        const suspended = connection === "vendor" && d.suspended;
+        if (!suspended && (i === 0 || stretches.length === 0 || stretches[stretches.length - 1][1] !== i)) {
+            stretches.push([i, i + 1]);
+        } else if (!suspended) {
+            stretches[stretches.length - 1][1] = i + 1;
+        }
+    });
+    return stretches;
+}
+
+// PROPERTY_RUNS lowers the count while developing; npm test runs the full 1,000.
+const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000), seed: 20261128 };
+
+describe("rotation invariants over 1,000 simulated deploy histories each (real VendorConnection, stand-in issuer)", function () {
+    this.timeout(900_000);
+    after(() => replays.clear());
+
+    it("1 continuity: deploying at least every renewBefore, some valid credential is registered at every instant and the vault holds one of them; longer pauses show up as reported gaps", async () => {
+        let compliantStretches = 0;
+        let reportedGaps = 0;
+        await fc.assert(
+            fc.asyncProperty(histories, async (h) => {
+                const r = await replay(h);
+                const { sim } = r;
+                for (const connection of CONNECTIONS) {
+                    const appId = applicationId(sim, connection);
+                    for (const [from, to] of activeStretches(r, connection)) {
+                        const start = r.deploys[from].at;
+                        const end = r.deploys[to - 1].at;
+                        const gaps = sim.keyCredentialGaps(start, end).filter((g) => g.applicationId === appId);
+                        if (deploysOftenEnough(r, connection, from, to)) {
+                            compliantStretches += 1;
+                            assert.deepEqual(gaps, [], `${connection}: a credential gap although deploys came at least every renewBefore`);
+                            // Between two change instants nothing changes, so checking each one checks every instant.
+                            for (const t of [start, ...sim.changeInstants().filter((c) => start < c && c < end)]) {
+                                const valid = registeredAt(sim, t, connection).filter(({ credential }) => credential.startDate <= t && t < credential.endDate);
+                                const published = secretThumbprint(secretAt(sim, t, connection));
+                                assert.ok(
+                                    valid.some(({ certificate }) => certificate.outputs.thumbprintSha1 === published),
+                                    `${connection}: at ${t.toISOString()} the vault publishes a certificate that is not a valid registered credential`,
+                                );
+                            }
+                            // Overlap: a rotation keeps the certificate the vault published until then
+                            // registered, so a vendor that fetched it before the deploy is not cut off.
+                            for (let i = from + 1; i < to; i++) {
+                                const before = secretThumbprint(secretAt(sim, r.deploys[i - 1].at, connection));
+                                const after = secretThumbprint(secretAt(sim, r.deploys[i].at, connection));
+                                const sameCutoff = r.deploys[i - 1].cutoffs[connection]?.getTime() === r.deploys[i].cutoffs[connection]?.getTime();
+                                if (before !== after && sameCutoff) {
+                                    const valid = registeredAt(sim, r.deploys[i].at, connection).filter(({ credential }) => credential.endDate > r.deploys[i].at);
+                                    assert.ok(valid.some(({ certificate }) => certificate.outputs.thumbprintSha1 === before), `${connection}: the rotation at ${r.deploys[i].at.toISOString()} removed the certificate the vault published until then`);
+                                }
+                            }
+                        } else {
+                            // A pause beyond renewBefore may leave the vendor without a credential; such a
+                            // gap must be reported, it must lie inside a pause, and the next deploy closes it.
+                            const pauses = r.deploys.slice(from + 1, to).map((d, i) => ({ from: r.deploys[from + i].at, to: d.at }));
+                            for (const gap of gaps) {
+                                reportedGaps += 1;
+                                const pause = pauses.find((p) => p.from <= gap.from && gap.to <= p.to);
+                                assert.ok(pause, `${connection}: a gap ${gap.from.toISOString()}..${gap.to.toISOString()} outside any pause`);
+                                assert.ok(pause.to.getTime() - pause.from.getTime() > r.policies[connection].renewBeforeMs, `${connection}: a gap inside a pause no longer than renewBefore`);
+                                assert.equal(gap.to.getTime(), pause.to.getTime(), `${connection}: the deploy after a pause must close the gap`);
+                            }
+                            // A pause longer than the lifetime outlives every certificate: the gap must be reported.
+                            for (const pause of pauses.filter((p) => p.to.getTime() - p.from.getTime() > r.policies[connection].lifetimeMs)) {
+                                assert.ok(gaps.some((g) => pause.from <= g.from && g.to <= pause.to), `${connection}: a pause longer than the lifetime reported no gap`);
+                            }
+                        }
+                    }
+                    // Inside each run: create-before-delete never leaves a live connection without a credential.
+                    const suspendedRuns = new Set(r.deploys.flatMap((d, i) => (connection === "vendor" && (d.suspended || (i > 0 && r.deploys[i - 1].suspended)) ? [i] : [])));
+                    const inRun = sim.keyCredentialGapsDuringRuns().filter((g) => g.applicationId === appId && !suspendedRuns.has(g.run) && g.step > 0);
+                    const runsBefore = (g: { run: number }) => g.run > 0 && deploysOftenEnough(r, connection, g.run - 1, g.run + 1);
+                    assert.deepEqual(inRun.filter(runsBefore), [], `${connection}: a rotation opened a gap inside a deploy`);
+                }
+            }),
+            RUNS,
+        );
+        // The properties must have seen both kinds of history, or they prove nothing.
+        assert.ok(compliantStretches > RUNS.numRuns / 5 && reportedGaps > RUNS.numRuns / 50, `too few compliant stretches (${compliantStretches}) or reported gaps (${reportedGaps})`);
+    });
+
+    it("2 bounded exposure: after each deploy at most two credentials per connection, none valid longer than the lifetime, none expired; while suspended none at all and the service principal is disabled", async () => {
+        await fc.assert(
+            fc.asyncProperty(histories, async (h) => {
+                const r = await replay(h);
+                for (const deploy of r.deploys) {
+                    for (const connection of CONNECTIONS) {
+                        const registered = registeredAt(r.sim, deploy.at, connection);
+                        const sp = r.sim.resourcesAt(deploy.at, SERVICE_PRINCIPAL).find((v) => v.name === `${connection}-sp`)!;
+                        if (connection === "vendor" && deploy.suspended) {
+                            assert.deepEqual(registered, [], "a suspended connection kept a key credential");
+                            assert.equal(sp.inputs.accountEnabled, false, "a suspended connection's service principal is enabled");
+                            assert.equal(secretThumbprint(secretAt(r.sim, deploy.at, connection)), undefined, "a suspended connection's secret still names a certificate");
+                            continue;
+                        }
+                        assert.equal(sp.inputs.accountEnabled, true);
+                        assert.ok(registered.length >= 1 && registered.length <= 2, `${connection}: ${registered.length} key credentials after the deploy at ${deploy.at.toISOString()}`);
+                        for (const { credential, certificate } of registered) {
+                            assert.ok(credential.endDate.getTime() - credential.startDate.getTime() <= r.policies[connection].lifetimeMs, `${credential.name} outlives the lifetime`);
+                            assert.ok(credential.endDate > deploy.at, `${credential.name} expired but was kept`);
+                            assert.ok(credential.endDate.getTime() <= Date.parse(certificate.outputs.notAfter as string), `${credential.name} ends after its certificate`);
+                        }
+                    }
+                }
+            }),
+            RUNS,
+        );
+    });
+
+    it("3 revocation: the first deploy after a cutoff leaves no key credential, and no vault secret, with a certificate issued before it", async () => {
+        let revoked = 0;
+        await fc.assert(
+            fc.asyncProperty(histories, async (h) => {
+                const r = await replay(h);
+                for (const deploy of r.deploys) {
+                    for (const connection of CONNECTIONS) {
+                        const cutoff = deploy.cutoffs[connection];
+                        if (!cutoff || (connection === "vendor" && deploy.suspended)) {
+                            continue;
+                        }
+                        revoked += 1;
+                        for (const { credential, certificate } of registeredAt(r.sim, deploy.at, connection)) {
+                            assert.ok(certificate.createdAt >= cutoff, `${connection}: ${credential.name} holds a certificate issued ${certificate.createdAt.toISOString()}, before the cutoff ${cutoff.toISOString()}`);
+                        }
+                        const published = secretThumbprint(secretAt(r.sim, deploy.at, connection));
+                        const certificate = r.sim.versions.find((v) => v.type === CERTIFICATE_TYPE && v.outputs.thumbprintSha1 === published)!;
+                        assert.ok(certificate.createdAt >= cutoff, `${connection}: the vault publishes a certificate issued before the cutoff`);
+                    }
+                }
+            }),
+            RUNS,
+        );
+        assert.ok(revoked > RUNS.numRuns / 3, `only ${revoked} deploys after a cutoff`);
+    });
+
+    it("4 idempotence and 5 blast radius: a connection changes only when its own schedule or config does, and then only its credential resources (suspension also its service principal); a repeat deploy changes nothing", async () => {
+        await fc.assert(
+            fc.asyncProperty(histories, async (h) => {
+                const r = await replay(h);
+                r.deploys.forEach((deploy, i) => {
+                    if (i === 0) {
+                        return;
+                    }
+                    const previous = r.deploys[i - 1];
+                    for (const connection of CONNECTIONS) {
+                        const changed = changedResources(deploy.run, connection);
+                        if (scheduleOf(r, previous, connection) === scheduleOf(r, deploy, connection)) {
+                            assert.deepEqual(changed, [], `${connection} changed at ${deploy.at.toISOString()} without a rotation, revocation or suspension of its own`);
+                        }
+                        const allowed = (resource: string) => CREDENTIAL_RESOURCES.test(resource) || (connection === "vendor" && previous.suspended !== deploy.suspended && /^sp$|^reader-/.test(resource));
+                        assert.deepEqual(changed.filter((resource) => !allowed(resource)), [], `${connection}: a rotation touched more than its credential resources`);
+                    }
+                });
+                const last = r.deploys[r.deploys.length - 1];
+                // Appends a run to this replay; a run without operations leaves every later check unchanged.
+                const again = await r.sim.up(last.at, r.program(last));
+                assert.deepEqual(again.operations.map((o) => o.key), [], "a repeat deploy changed something");
+            }),
+            RUNS,
+        );
+    });
+
+    it("6 uniqueness: every certificate issued is a new one, and each key credential and vault secret carries its own connection's certificate", async () => {
+        await fc.assert(
+            fc.asyncProperty(histories, async (h) => {
+                const r = await replay(h);
+                const certificates = r.sim.versions.filter((v) => v.type === CERTIFICATE_TYPE && v.startedBy !== "update");
+                const thumbprints = certificates.map((v) => v.outputs.thumbprintSha1);
+                assert.equal(new Set(thumbprints).size, thumbprints.length, "two certificate resources share a key pair");
+                const ownerOf = new Map(certificates.map((v) => [v.outputs.thumbprintSha1, v.name.split("-cert-")[0]]));
+                for (const deploy of r.deploys) {
+                    for (const connection of CONNECTIONS) {
+                        for (const { certificate } of registeredAt(r.sim, deploy.at, connection)) {
+                            assert.equal(ownerOf.get(certificate.outputs.thumbprintSha1), connection, `${connection} registers another connection's certificate`);
+                        }
+                        const published = secretThumbprint(secretAt(r.sim, deploy.at, connection));
+                        if (published !== undefined) {
+                            assert.equal(ownerOf.get(published), connection, `${connection}'s secret holds another connection's certificate`);
+                        }
+                    }
+                }
+            }),
+            RUNS,
+        );
+    });
+});
