@@ -2,7 +2,7 @@ import { z } from "zod";
 import { IssueCollector, joinPath } from "../errors";
 import { validateVaultSettings } from "../vault/validation";
 import { planConnection } from "../vendorConnection/validation";
-import { parseRfc3339 } from "../time";
+import { parseRevocationCutoff, resolveRevocationCutoff } from "../rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
 
 export const PROJECT = "vendor-connections";
@@ -40,15 +40,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
 
     const stackCutoff = raw.revokeIssuedBefore;
     if (stackCutoff !== undefined) {
-        const instant = typeof stackCutoff === "string" ? parseRfc3339(stackCutoff) : undefined;
-        if (!instant) {
-            issues.add("revokeIssuedBefore", `${JSON.stringify(stackCutoff)} is not an RFC 3339 instant; use e.g. 2026-11-28T09:00:00Z.`);
-        } else if (instant.getTime() > now.getTime()) {
-            issues.add(
-                "revokeIssuedBefore",
-                `${stackCutoff} is in the future; a revocation cutoff must be at or before the deploy time (${now.toISOString()}).`,
-            );
-        }
+        issues.collect(() => resolveRevocationCutoff([parseRevocationCutoff(stackCutoff, "revokeIssuedBefore")], now, "revokeIssuedBefore"));
     }
 
     const connections: { name: string; settings: ConnectionConfig }[] = [];

@@ -2,6 +2,6 @@
 export { formatDuration, parseDuration } from "./duration";
 export { resolveCertificatePolicy } from "./policy";
 export type { CertificatePolicy, CertificatePolicyInput } from "./policy";
-export { resolveRevocationCutoff } from "./cutoff";
+export { parseRevocationCutoff, resolveRevocationCutoff } from "./cutoff";
 export { scheduleCertificates } from "./schedule";
 export type { CertificateSchedule, PlannedCertificate, ScheduleInput } from "./schedule";

@@ -1,7 +1,14 @@
 import { IssueCollector, joinPath } from "../errors";
 import { ResolvedPermission, resolvePermissions } from "../permissions";
-import { CertificatePolicy, CertificatePolicyInput, CertificateSchedule, resolveCertificatePolicy, resolveRevocationCutoff, scheduleCertificates } from "../rotation";
-import { parseRfc3339 } from "../time";
+import {
+    CertificatePolicy,
+    CertificatePolicyInput,
+    CertificateSchedule,
+    parseRevocationCutoff,
+    resolveCertificatePolicy,
+    resolveRevocationCutoff,
+    scheduleCertificates,
+} from "../rotation";
 
 /** The plain (non-Input) settings of a connection: they decide which resources exist. */
 export interface ConnectionSettings {
@@ -61,12 +68,7 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
 
     const cutoffs = cutoffList(settings.revokeIssuedBefore).map((value, index, all) => {
         const cutoffPath = all.length > 1 ? joinPath(at("revokeIssuedBefore"), index) : at("revokeIssuedBefore");
-        const instant = value instanceof Date ? value : typeof value === "string" ? parseRfc3339(value) : undefined;
-        if (value !== undefined && (instant === undefined || Number.isNaN(instant.getTime()))) {
-            issues.add(cutoffPath, `${JSON.stringify(value)} is not an RFC 3339 instant; use e.g. 2026-11-28T09:00:00Z.`);
-            return undefined;
-        }
-        return instant;
+        return value === undefined ? undefined : issues.collect(() => parseRevocationCutoff(value, cutoffPath));
     });
 
     const readers = settings.readers ?? [];

@@ -19,7 +19,6 @@ import { toRfc3339 } from "../../components/time";
 
 const SECRET = "azure-native:keyvault:Secret";
 const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
-const HOUR = 3_600_000;
 const START = Date.parse("2026-01-01T00:00:00Z");
 const vault = { vaultId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", vaultName: "kv", resourceGroupName: "rg" };
 const permissions = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
