@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { ValidationError } from "../../components/errors";
+import { issueLines as issuesOf } from "../support/validation";
 import {
     MicrosoftGraph,
     Office365ExchangeOnline,
@@ -16,16 +16,6 @@ const GRAPH = "00000003-0000-0000-c000-000000000000";
 const EXCHANGE = "00000002-0000-0ff1-ce00-000000000000";
 const AT = "connections.archiver.permissions";
 
-/** The issue lines of the ValidationError that `run` throws; fails if it throws anything else. */
-function issuesOf(run: () => unknown): string[] {
-    try {
-        run();
-    } catch (err) {
-        assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${err}`);
-        return err.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    }
-    assert.fail("expected a ValidationError");
-}
 
 describe("resolvePermissions", () => {
     it("the 2021 scenario: Exchange full_access_as_app is broad, Graph User.Read.All is not", () => {

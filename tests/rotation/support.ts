@@ -1,16 +1,7 @@
 import * as assert from "node:assert/strict";
-import { ValidationError, ValidationIssue } from "../../components/errors";
+import { validationIssues } from "../support/validation";
 
-/** Runs `action`, expects a ValidationError, and returns its issues for exact assertions. */
-export function validationIssues(action: () => unknown): readonly ValidationIssue[] {
-    try {
-        action();
-    } catch (err) {
-        assert.ok(err instanceof ValidationError, `expected a ValidationError, got ${String(err)}`);
-        return err.issues;
-    }
-    assert.fail("expected a ValidationError, but nothing was thrown");
-}
+export { validationIssues };
 
 /** Expects exactly one issue, at `path`, whose message matches every pattern. */
 export function assertOneIssue(action: () => unknown, path: string, ...patterns: RegExp[]): void {
