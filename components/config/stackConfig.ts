@@ -35,7 +35,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
 
     const vault = check(vaultSchema, raw.vault, "vault", issues);
     if (vault) {
-        validateVaultSettings({ ...vault, vaultName: vault.name }, "vault", issues);
+        validateVaultSettings({ ...vault, vaultName: vault.name }, "vault", issues, "name");
     }
 
     const stackCutoff = raw.revokeIssuedBefore;

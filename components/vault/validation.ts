@@ -19,13 +19,14 @@ export const SOFT_DELETE_RETENTION_DAYS = { min: 7, max: 90, default: 90 } as co
 
 /**
  * Checks a vault's plain settings and returns them normalised (IP ranges as CIDR). `path` is where
- * the settings sit in the caller's configuration, so errors name what the user wrote.
+ * the settings sit in the caller's configuration, so errors name what the user wrote; `nameKey` is
+ * what the caller calls the vault name (`name` in stack config, `vaultName` in component args).
  */
-export function validateVaultSettings(settings: VaultSettings, path: string, issues: IssueCollector): VaultSettings {
+export function validateVaultSettings(settings: VaultSettings, path: string, issues: IssueCollector, nameKey = "vaultName"): VaultSettings {
     const { vaultName, allowedIpRanges, softDeleteRetentionInDays, createResourceGroup, location } = settings;
     if (vaultName !== undefined && !VAULT_NAME.test(vaultName)) {
         issues.add(
-            joinPath(path, "vaultName"),
+            joinPath(path, nameKey),
             `${JSON.stringify(vaultName)} is not a valid Key Vault name; use 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without consecutive hyphens.`,
         );
     }

@@ -68,7 +68,7 @@ describe("stack configuration (components/config)", () => {
     it("reports every problem of every connection at once, each at its own path", () => {
         assertIssues(
             {
-                vault: { resourceGroupName: "rg", allowedIpRanges: ["203.0.113.0/24", "300.1.1.1"] },
+                vault: { resourceGroupName: "rg", name: "kv--vendors", allowedIpRanges: ["203.0.113.0/24", "300.1.1.1"] },
                 revokeIssuedBefore: "2027-01-01T00:00:00Z",
                 connections: {
                     "bad name!": { permissions: graph("User.Read.All") },
@@ -77,6 +77,7 @@ describe("stack configuration (components/config)", () => {
                 },
             },
             [
+                /^vault\.name: "kv--vendors" is not a valid Key Vault name/,
                 /^vault\.allowedIpRanges\[1\]: "300\.1\.1\.1" is not an IPv4 address or CIDR range/,
                 /^revokeIssuedBefore: 2027-01-01T00:00:00\.000Z is in the future; a revocation cutoff must be at or before the deploy time/,
                 /^connections\.bad name!: "bad name!" is not a valid connection name; use 1-63 letters, digits and hyphens/,
