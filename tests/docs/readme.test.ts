@@ -1,0 +1,101 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { parseDuration } from "../../components/rotation";
+import { connectionSchema, vaultSchema } from "../../components/config/schema";
+import { CONFIG_KEYS } from "../../components/config";
+
+// The README's operational sections are instructions people follow during an incident: what they
+// show must stay true to the code and the example stack.
+
+const root = resolve(__dirname, "..", "..");
+const readme = readFileSync(resolve(root, "README.md"), "utf8");
+
+/** The text of README section `title` (a `## ` heading), up to the next `## ` heading. */
+function section(title: string): string {
+    const start = readme.indexOf(`\n## ${title}\n`);
+    assert.ok(start >= 0, `README has no "## ${title}" section`);
+    const end = readme.indexOf("\n## ", start + 1);
+    return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** The fenced code blocks of `text` in language `language`. */
+function codeBlocks(text: string, language: string): string[] {
+    const fence = new RegExp("^( *)```" + language + "\\n([\\s\\S]*?)^\\1```", "gm");
+    return [...text.matchAll(fence)].map((m) => m[2].replace(new RegExp(`^${m[1]}`, "gm"), ""));
+}
+
+/** Hours between runs of a cron schedule whose hour field is `*`, `*\/N` or a list, minutes fixed. */
+function cronIntervalHours(cron: string): number {
+    const [minute, hour, ...rest] = cron.trim().split(/\s+/);
+    assert.ok(/^\d+$/.test(minute) && rest.every((f) => f === "*"), `unsupported cron ${cron}`);
+    if (hour === "*") {
+        return 1;
+    }
+    const step = /^\*\/(\d+)$/.exec(hour);
+    if (step) {
+        return Number(step[1]);
+    }
+    const hours = hour.split(",").map(Number).sort((a, b) => a - b);
+    return Math.max(...hours.map((h, i) => (i === 0 ? h + 24 - hours[hours.length - 1] : h - hours[i - 1])));
+}
+
+/** Every config path the schema accepts, as the reference table writes them. */
+function schemaPaths(schema: z.ZodType, prefix: string): string[] {
+    const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+    if (inner instanceof z.ZodObject) {
+        return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, value]) => schemaPaths(value, `${prefix}.${key}`));
+    }
+    return [prefix];
+}
+
+describe("README", () => {
+    it("the scheduled-rotation workflow is valid YAML that runs pulumi up often enough for the example stack", () => {
+        const [workflowText] = codeBlocks(section("Scheduled rotation"), "yaml");
+        const workflow = parse(workflowText);
+        const crons: string[] = workflow.on.schedule.map((s: { cron: string }) => s.cron);
+        const interval = Math.min(...crons.map(cronIntervalHours));
+
+        const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config["vendor-connections:connections"];
+        const renewBefores = Object.entries<any>(example).map(([name, c]) => {
+            const lifetime = parseDuration(c.certificate?.lifetime ?? "P30D", name);
+            return c.certificate?.renewBefore ? parseDuration(c.certificate.renewBefore, name) : lifetime / 3;
+        });
+        const shortest = Math.min(...renewBefores) / 3_600_000;
+        assert.ok(interval * 4 <= shortest, `a run every ${interval} h leaves too few chances within the shortest renewBefore (${shortest} h)`);
+
+        const steps = workflow.jobs.up.steps;
+        assert.ok(steps.some((s: any) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up"), "the workflow runs pulumi up");
+        assert.ok(steps.findIndex((s: any) => s.run === "npm ci") < steps.findIndex((s: any) => s.uses?.startsWith("pulumi/actions@")), "npm ci before pulumi up");
+        assert.equal(workflow.permissions["id-token"], "write", "OIDC sign-in, no stored Azure secret");
+        assert.equal(workflow.concurrency["cancel-in-progress"], false, "a deploy is never interrupted");
+        assert.ok(!/client-secret|ARM_CLIENT_SECRET/.test(workflowText), "no client secret");
+    });
+
+    it("the runbook's cutoff line is valid config for the connection it names", () => {
+        const [snippet] = codeBlocks(section("Compromise runbook"), "yaml");
+        const connections = parse(snippet)["vendor-connections:connections"];
+        const [name] = Object.keys(connections);
+        const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config["vendor-connections:connections"];
+        assert.ok(name in example, `the runbook names ${name}, which the example stack does not have`);
+        assert.match(connections[name].revokeIssuedBefore, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    });
+
+    it("the configuration reference lists exactly the keys the config schema accepts", () => {
+        const documented = [...section("Configuration reference").matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+        const accepted = [
+            ...schemaPaths(vaultSchema, "vault"),
+            "connections",
+            ...schemaPaths(connectionSchema, "connections.<name>"),
+            ...CONFIG_KEYS.filter((k) => k !== "vault" && k !== "connections"),
+        ];
+        assert.deepEqual(
+            accepted.filter((k) => !documented.includes(k)),
+            [],
+            "README's Configuration reference lacks these config keys: add a row (type, default, meaning) for each",
+        );
+        assert.deepEqual(documented.filter((k) => !accepted.includes(k)), [], "README documents config keys the schema does not accept");
+    });
+});
