@@ -17,6 +17,16 @@ const EXCHANGE = "00000002-0000-0ff1-ce00-000000000000";
 const AT = "connections.archiver.permissions";
 
 
+// The 2021 incident's permission, resolved.
+const EXCHANGE_FULL_ACCESS = {
+    api: "Office365ExchangeOnline",
+    apiClientId: EXCHANGE,
+    role: "full_access_as_app",
+    appRoleId: "dc890d15-9560-4a4c-9b7f-a736ec74ec40",
+    broad: true,
+    broadReason: "full access to every mailbox through Exchange Web Services",
+};
+
 describe("resolvePermissions", () => {
     it("the 2021 scenario: Exchange full_access_as_app is broad, Graph User.Read.All is not", () => {
         const resolved = resolvePermissions(
@@ -27,14 +37,7 @@ describe("resolvePermissions", () => {
             AT,
         );
         assert.deepEqual(resolved, [
-            {
-                api: "Office365ExchangeOnline",
-                apiClientId: EXCHANGE,
-                role: "full_access_as_app",
-                appRoleId: "dc890d15-9560-4a4c-9b7f-a736ec74ec40",
-                broad: true,
-                broadReason: "full access to every mailbox through Exchange Web Services",
-            },
+            EXCHANGE_FULL_ACCESS,
             {
                 api: "MicrosoftGraph",
                 apiClientId: GRAPH,
@@ -68,14 +71,7 @@ describe("resolvePermissions", () => {
     it("reports a well-known API given by client id (any case) under its name, with catalog ids", () => {
         const resolved = resolvePermissions([{ api: "00000002-0000-0FF1-CE00-000000000000", roles: ["full_access_as_app"] }], AT);
         assert.deepEqual(resolved, [
-            {
-                api: "Office365ExchangeOnline",
-                apiClientId: EXCHANGE,
-                role: "full_access_as_app",
-                appRoleId: "dc890d15-9560-4a4c-9b7f-a736ec74ec40",
-                broad: true,
-                broadReason: "full access to every mailbox through Exchange Web Services",
-            },
+            EXCHANGE_FULL_ACCESS,
         ]);
         assert.deepEqual(
             resolvePermissions([{ api: "microsoft graph", roles: ["User.Read.All"] }], AT).map((p) => p.api),
