@@ -65,6 +65,13 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
         const tags = unwrapSecrets(secret.inputs.tags) as Record<string, string>;
         assert.equal(tags.thumbprintSha1, new X509Certificate(unwrapSecrets(sim.one(CREDENTIAL, registered[0].name).inputs.value) as string).fingerprint.replace(/:/g, ""));
 
+        // Uniqueness with real keys: every certificate ever issued, of any connection or slot, has its own key pair.
+        const publicKeys = sim.versions
+            .filter((v) => v.type === "pulumi-nodejs:dynamic/vendor-connections:Certificate")
+            .map((v) => new X509Certificate(v.outputs.certificatePem as string).publicKey.export({ type: "spki", format: "der" }).toString("base64"));
+        assert.ok(publicKeys.length >= 8, `${publicKeys.length} certificates issued`);
+        assert.equal(new Set(publicKeys).size, publicKeys.length, "two certificates share a key pair");
+
         // A redeploy with nothing due changes nothing.
         const again = await sim.up(new Date("2026-12-15T10:00:00Z"), program(new Date("2026-12-15T10:00:00Z"), cutoff));
         assert.deepEqual([...again.creates, ...again.replaces, ...again.deletes, ...again.updates], []);
