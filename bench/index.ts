@@ -12,6 +12,7 @@ interface BenchModule {
 /** Add a benchmark here. Loaded only when it runs, so one bench's imports do not weigh on another. */
 const BENCHES: readonly { readonly name: string; readonly load: () => Promise<BenchModule> }[] = [
     { name: "certificates", load: () => import("./certificates") },
+    { name: "scale", load: () => import("./scale") },
 ];
 
 async function main(): Promise<void> {

@@ -1,0 +1,86 @@
+import { megabytes, ms, positiveIntegerListFromEnv, printTable, printVerdict, ratio, runInChild } from "./measure";
+import type { ScaleSample } from "./scaleChild";
+
+// Issue 6, item 1: evaluation scale. The stack program (index.ts: VendorVault + one
+// VendorConnection per configured connection) with N generated connections, under the offline
+// mock engine `npm run plan` uses, each N in a fresh process (bench/scaleChild.ts) so that peak
+// memory is that N's own. Goals: t(500)/t(50) at most 11 (linear: 10), and our cost per resource
+// registered at most 1.5x a bare Pulumi program's per-resource cost, measured in the same run.
+//
+// Two baselines, each with exactly as many resources as the stack registered at that N:
+// - plain: `new pulumi.CustomResource` with three inputs: the issue's "bare Pulumi program";
+// - typed: the stack's own resource types (azuread Application, Key Vault Secret, ...) with
+//   their required inputs only and no component logic. Pulumi allocates an Output per output
+//   property of a typed resource, so this one says how much of our cost is the SDK's and how much
+//   is this library's (validation, schedule, components, inventory).
+//
+// Environment:
+//   BENCH_SCALE_SIZES  comma-separated connection counts (default 10,50,100,500; about 3 minutes)
+
+const DEFAULT_SIZES = [10, 50, 100, 500];
+const MAX_GROWTH_500_OVER_50 = 11;
+const MAX_OVERHEAD_PER_RESOURCE = 1.5;
+
+interface ScaleRow {
+    readonly connections: number;
+    readonly stack: ScaleSample;
+    readonly plain: ScaleSample;
+    readonly typed: ScaleSample;
+}
+
+export async function run(): Promise<void> {
+    const sizes = positiveIntegerListFromEnv("BENCH_SCALE_SIZES", DEFAULT_SIZES);
+    const rows: ScaleRow[] = [];
+    for (const connections of sizes) {
+        const stack = await runInChild<ScaleSample>("scaleChild.ts", ["stack", String(connections)]);
+        const plain = await runInChild<ScaleSample>("scaleChild.ts", ["bare", String(stack.resources)]);
+        const typed = await runInChild<ScaleSample>("scaleChild.ts", ["typed", JSON.stringify(stack.types)]);
+        rows.push({ connections, stack, plain, typed });
+        console.log(`N=${connections}: ${ms(stack.ms)} ms, ${stack.resources} resources`);
+    }
+    printTable(
+        "stack program under the mock engine, one process per N; ms = evaluation wall time; per-resource ratios against the baselines at the same resource count",
+        ["N", "resources", "ms", "ms/conn", "ms/res", "peak MB", "MB/conn", "plain ms/res", "typed ms/res", "vs plain", "vs typed"],
+        rows.map(({ connections, stack, plain, typed }) => [
+            String(connections),
+            String(stack.resources),
+            ms(stack.ms),
+            (stack.ms / connections).toFixed(1),
+            perResource(stack).toFixed(2),
+            megabytes(stack.peakRss),
+            ((stack.peakRss - stack.rssBefore) / connections / 1024 / 1024).toFixed(1),
+            perResource(plain).toFixed(2),
+            perResource(typed).toFixed(2),
+            ratio(perResource(stack) / perResource(plain)),
+            ratio(perResource(stack) / perResource(typed)),
+        ]),
+    );
+    printVerdicts(rows);
+}
+
+function perResource(sample: ScaleSample): number {
+    return sample.ms / sample.resources;
+}
+
+function printVerdicts(rows: readonly ScaleRow[]): void {
+    console.log("");
+    const at = (connections: number) => rows.find((row) => row.connections === connections);
+    const fifty = at(50);
+    const fiveHundred = at(500);
+    if (fifty && fiveHundred) {
+        const growth = fiveHundred.stack.ms / fifty.stack.ms;
+        printVerdict(growth <= MAX_GROWTH_500_OVER_50, `t(500)/t(50) at most ${MAX_GROWTH_500_OVER_50} (linear)`, `${growth.toFixed(1)} (10 is linear)`);
+    } else {
+        console.log("(t(500)/t(50) needs N=50 and N=500 in BENCH_SCALE_SIZES)");
+    }
+    // The largest N: its fixed costs (vault, first-use compilation) weigh least per resource.
+    const largest = rows[rows.length - 1];
+    const overPlain = perResource(largest.stack) / perResource(largest.plain);
+    const overTyped = perResource(largest.stack) / perResource(largest.typed);
+    printVerdict(
+        overPlain <= MAX_OVERHEAD_PER_RESOURCE,
+        `per-resource cost at most ${MAX_OVERHEAD_PER_RESOURCE}x a bare program's (plain resources)`,
+        `${ratio(overPlain)} at N=${largest.connections} (${perResource(largest.stack).toFixed(2)} vs ${perResource(largest.plain).toFixed(2)} ms/resource); ` +
+            `against the same resource types declared bare: ${ratio(overTyped)}`,
+    );
+}
