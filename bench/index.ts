@@ -13,6 +13,7 @@ interface BenchModule {
 const BENCHES: readonly { readonly name: string; readonly load: () => Promise<BenchModule> }[] = [
     { name: "certificates", load: () => import("./certificates") },
     { name: "scale", load: () => import("./scale") },
+    { name: "blast-radius", load: () => import("./blastRadius") },
 ];
 
 async function main(): Promise<void> {
