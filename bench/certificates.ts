@@ -3,6 +3,18 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { KEY_SIZES, KeySize, issueCertificate } from "../components/certificate";
+import {
+    allAtOnce,
+    coefficientOfVariation,
+    elapsed,
+    mean,
+    ms,
+    optionalPositiveIntegerFromEnv,
+    positiveIntegerListFromEnv,
+    printTable,
+    printVerdict,
+    ratio,
+} from "./measure";
 
 // Issue 2, item 5: the cost of issuing a certificate against bare native RSA key generation of the
 // same size, measured in the same run, serially and 8 at a time. Targets: issuing costs at most
@@ -59,7 +71,7 @@ export async function run(): Promise<void> {
     for (const keySize of sizes) {
         results.push(await measure(keySize, count ?? DEFAULT_COUNTS[keySize]));
     }
-    printTable(results);
+    printResults(results);
     printVerdicts(results);
     console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
@@ -69,7 +81,7 @@ async function measure(keySize: KeySize, count: number): Promise<Measurement> {
     const notBefore = new Date();
     const notAfter = new Date(notBefore.getTime() + 14 * 86_400_000);
     const issue = () => issueCertificate({ commonName: `bench-${keySize}`, keySize, notBefore, notAfter });
-    const eightAtOnce = (work: () => Promise<unknown>) => () => Promise.all(Array.from({ length: CONCURRENCY }, work));
+    const eightAtOnce = (work: () => Promise<unknown>) => () => allAtOnce(CONCURRENCY, work);
 
     // Warm-up, not counted: loads node-forge and lets V8 compile the hot paths.
     await bare();
@@ -105,12 +117,6 @@ async function measure(keySize: KeySize, count: number): Promise<Measurement> {
     };
 }
 
-async function elapsed(work: () => Promise<unknown>): Promise<number> {
-    const start = performance.now();
-    await work();
-    return performance.now() - start;
-}
-
 function modelCost(r: Measurement): number {
     return (r.bareSerial + r.issueMainThread) / r.bareSerial;
 }
@@ -119,7 +125,7 @@ function issueSpeedup(r: Measurement): number {
     return r.issueSerial / r.issueConcurrent;
 }
 
-function printTable(results: readonly Measurement[]): void {
+function printResults(results: readonly Measurement[]): void {
     const header = [
         "key", "n", "bare", "issue", "main-thread", "cost model", "cost direct",
         "bare 8-conc", "issue 8-conc", "cost direct 8-conc", "speedup bare", "speedup issue",
@@ -138,22 +144,17 @@ function printTable(results: readonly Measurement[]): void {
         noisy(r.bareSerial / r.bareConcurrent, r),
         noisy(issueSpeedup(r), r),
     ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padStart(widths[i])).join("  ");
-    console.log("\nms per certificate (mean), serial unless 8-conc; cost = issue / bare; speedup = serial / 8-conc; +/- = 95% noise");
-    console.log(line(header));
-    for (const row of rows) {
-        console.log(line(row));
-    }
+    printTable("ms per certificate (mean), serial unless 8-conc; cost = issue / bare; speedup = serial / 8-conc; +/- = 95% noise", header, rows);
 }
 
 function printVerdicts(results: readonly Measurement[]): void {
     const costly = worst(results, modelCost, "max");
     const cost = modelCost(costly);
     console.log("");
-    console.log(
-        `${cost <= MAX_COST_RATIO ? "PASS" : "MISS"} issuing costs at most ${MAX_COST_RATIO}x bare key generation: ` +
-            `worst ${ratio(cost)} at ${costly.keySize} bits (${ms(costly.issueMainThread)} ms of engine work on ` +
+    printVerdict(
+        cost <= MAX_COST_RATIO,
+        `issuing costs at most ${MAX_COST_RATIO}x bare key generation`,
+        `worst ${ratio(cost)} at ${costly.keySize} bits (${ms(costly.issueMainThread)} ms of engine work on ` +
             `${ms(costly.bareSerial)} ms of key generation; direct ${noisy(costly.issueSerial / costly.bareSerial, costly)} serial, ` +
             `${noisy(costly.issueConcurrent / costly.bareConcurrent, costly)} 8-concurrent)`,
     );
@@ -165,9 +166,10 @@ function printVerdicts(results: readonly Measurement[]): void {
         ...(speedup < MIN_SPEEDUP && speedup * (1 + slow.ratioNoise) >= MIN_SPEEDUP ? ["the shortfall is within noise"] : []),
         ...(capacity < MIN_SPEEDUP ? ["the machine itself did not offer 1.6x: busy CPUs"] : []),
     ];
-    console.log(
-        `${speedup >= MIN_SPEEDUP ? "PASS" : "MISS"} 8 concurrent issues at least ${MIN_SPEEDUP}x faster than 8 serial: ` +
-            `worst ${noisy(speedup, slow)} at ${slow.keySize} bits (${notes.join("; ")})`,
+    printVerdict(
+        speedup >= MIN_SPEEDUP,
+        `8 concurrent issues at least ${MIN_SPEEDUP}x faster than 8 serial`,
+        `worst ${noisy(speedup, slow)} at ${slow.keySize} bits (${notes.join("; ")})`,
     );
 }
 
@@ -175,48 +177,19 @@ function worst(results: readonly Measurement[], measure: (r: Measurement) => num
     return results.reduce((a, b) => ((direction === "max" ? measure(b) > measure(a) : measure(b) < measure(a)) ? b : a));
 }
 
-function mean(samples: readonly number[]): number {
-    return samples.reduce((sum, x) => sum + x, 0) / samples.length;
-}
-
-function coefficientOfVariation(samples: readonly number[]): number {
-    const m = mean(samples);
-    const variance = samples.reduce((sum, x) => sum + (x - m) ** 2, 0) / Math.max(1, samples.length - 1);
-    return Math.sqrt(variance) / m;
-}
-
 function keySizesFromEnv(): KeySize[] {
-    const text = process.env.BENCH_CERT_KEY_SIZES;
-    if (text === undefined || text.trim() === "") {
-        return [...KEY_SIZES];
-    }
-    return text.split(",").map((part) => {
-        const size = Number(part.trim());
+    const sizes = positiveIntegerListFromEnv("BENCH_CERT_KEY_SIZES", KEY_SIZES);
+    for (const size of sizes) {
         if (!KEY_SIZES.includes(size as KeySize)) {
-            throw new Error(`BENCH_CERT_KEY_SIZES: ${JSON.stringify(part.trim())} is not allowed; use 2048, 3072 or 4096.`);
+            throw new Error(`BENCH_CERT_KEY_SIZES: ${size} is not allowed; use 2048, 3072 or 4096.`);
         }
-        return size as KeySize;
-    });
+    }
+    return sizes as KeySize[];
 }
 
 function countFromEnv(): number | undefined {
-    const text = process.env.BENCH_CERT_COUNT;
-    if (text === undefined || text.trim() === "") {
-        return undefined;
-    }
-    const count = Number(text);
-    if (!Number.isInteger(count) || count < 1) {
-        throw new Error(`BENCH_CERT_COUNT: ${JSON.stringify(text)} is not allowed; use a positive whole number.`);
-    }
-    return Math.ceil(count / CONCURRENCY) * CONCURRENCY;
-}
-
-function ms(value: number): string {
-    return value.toFixed(0);
-}
-
-function ratio(value: number): string {
-    return `${value.toFixed(2)}x`;
+    const count = optionalPositiveIntegerFromEnv("BENCH_CERT_COUNT");
+    return count === undefined ? undefined : Math.ceil(count / CONCURRENCY) * CONCURRENCY;
 }
 
 function noisy(value: number, r: Measurement): string {

@@ -14,6 +14,7 @@ const BENCHES: readonly { readonly name: string; readonly load: () => Promise<Be
     { name: "certificates", load: () => import("./certificates") },
     { name: "scale", load: () => import("./scale") },
     { name: "blast-radius", load: () => import("./blastRadius") },
+    { name: "throughput", load: () => import("./throughput") },
 ];
 
 async function main(): Promise<void> {

@@ -61,17 +61,22 @@ export function printVerdict(met: boolean, goal: string, detail: string): void {
     console.log(`${met ? "PASS" : "MISS"} ${goal}: ${detail}`);
 }
 
-/** A whole number from an environment variable, or the default when it is unset or empty. */
-export function positiveIntegerFromEnv(name: string, fallback: number): number {
+/** A positive whole number from an environment variable, or undefined when it is unset or empty. */
+export function optionalPositiveIntegerFromEnv(name: string): number | undefined {
     const text = process.env[name];
     if (text === undefined || text.trim() === "") {
-        return fallback;
+        return undefined;
     }
     const value = Number(text);
     if (!Number.isInteger(value) || value < 1) {
         throw new Error(`${name}: ${JSON.stringify(text)} is not allowed; use a positive whole number.`);
     }
     return value;
+}
+
+/** A positive whole number from an environment variable, or the default when it is unset or empty. */
+export function positiveIntegerFromEnv(name: string, fallback: number): number {
+    return optionalPositiveIntegerFromEnv(name) ?? fallback;
 }
 
 /** Comma-separated whole numbers from an environment variable, or the defaults when it is unset or empty. */
