@@ -15,6 +15,7 @@ const BENCHES: readonly { readonly name: string; readonly load: () => Promise<Be
     { name: "scale", load: () => import("./scale") },
     { name: "blast-radius", load: () => import("./blastRadius") },
     { name: "throughput", load: () => import("./throughput") },
+    { name: "test-time", load: () => import("./testTime") },
 ];
 
 async function main(): Promise<void> {
