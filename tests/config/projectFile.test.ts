@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import * as ts from "typescript";
 import { parse } from "yaml";
 import { z } from "zod";
 import { ValidationError } from "../../components/errors";
@@ -16,7 +17,12 @@ import { connectionSchema, vaultSchema } from "../../components/config/schema";
 
 const NOW = new Date("2026-12-01T09:00:00Z");
 const projectFileText = readFileSync(resolve(__dirname, "..", "..", "Pulumi.yaml"), "utf8");
-const projectFile = parse(projectFileText) as { name: string; config?: Record<string, unknown> };
+const projectFile = parse(projectFileText) as {
+    name: string;
+    main?: string;
+    runtime: { name: string; options?: { typescript?: boolean; tsconfig?: string } };
+    config?: Record<string, unknown>;
+};
 
 const DECLARATION_ATTRIBUTES = ["type", "description", "default", "value", "secret", "items"];
 const DECLARABLE_TYPES = ["string", "integer", "boolean", "array"];
@@ -68,6 +74,19 @@ function mentions(text: string, word: string): boolean {
 describe("Pulumi.yaml project file", () => {
     it("is the vendor-connections project", () => {
         assert.equal(projectFile.name, PROJECT);
+    });
+
+    it("runs the example stack program, not the library that package.json exports", () => {
+        // Without `main`, the Node.js host runs package.json's exports["."] (the library).
+        assert.equal(projectFile.main, "index.ts");
+    });
+
+    it("runs it with a tsconfig that exists and transpiles without type checking", () => {
+        const tsconfig = projectFile.runtime.options?.tsconfig;
+        assert.ok(tsconfig, "Pulumi.yaml runtime.options.tsconfig is not set");
+        // The host reads the file's own compilerOptions, so noCheck must be there, not inherited.
+        const { config } = ts.parseConfigFileTextToJson(tsconfig, readFileSync(resolve(__dirname, "..", "..", tsconfig), "utf8"));
+        assert.equal(config.compilerOptions.noCheck, true);
     });
 
     it("declares only keys the program accepts", () => {

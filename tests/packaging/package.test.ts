@@ -1,0 +1,79 @@
+import * as assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConsumerProject, REPOSITORY, addFile, addFixture, compile, createConsumerProject, runProgram } from "./consumerProject";
+
+// The package as consumers get it (issue 5): `npm pack` of this repository, installed into a
+// project of its own. `import { VendorConnection, VendorVault } from "vendor-connections"` must
+// type-check against the shipped .d.ts files and run as plain JavaScript; the README's example
+// must compile against the same package. Packing builds dist/ first (npm runs `prepack`).
+
+/** The ```ts block of README section "## Importing into larger stacks". */
+function readmeImportExample(): string {
+    const readme = readFileSync(join(REPOSITORY, "README.md"), "utf8");
+    const start = readme.indexOf("\n## Importing into larger stacks\n");
+    assert.ok(start >= 0, 'README has no "## Importing into larger stacks" section');
+    const end = readme.indexOf("\n## ", start + 1);
+    const block = /^```ts\n([\s\S]*?)^```/m.exec(readme.slice(start, end < 0 ? undefined : end));
+    assert.ok(block, 'README section "Importing into larger stacks" has no ```ts example');
+    return block[1];
+}
+
+describe("the packed package (npm pack), in a consumer project", function () {
+    // Packing compiles the library; the consumer is type-checked twice: about 20 s in all here.
+    this.timeout(120_000);
+    let workspace: string;
+    let project: ConsumerProject;
+
+    before(async () => {
+        workspace = mkdtempSync(join(tmpdir(), "vendor-connections-package-"));
+        project = await createConsumerProject(workspace);
+    });
+
+    after(() => {
+        rmSync(workspace, { recursive: true, force: true });
+    });
+
+    it("ships the library only: compiled JavaScript and type declarations, no stack program, tests or TypeScript sources", () => {
+        const installed = join(project.root, "node_modules", "vendor-connections");
+        const main = require.resolve(installed);
+        assert.equal(main, join(installed, "dist", "index.js"));
+        assert.match(readFileSync(join(installed, "dist", "index.d.ts"), "utf8"), /export \* from "\.\/vendorConnection"/);
+        assert.ok(require.resolve(join(installed, "dist", "vendorConnection", "vendorConnection.js")));
+        assert.throws(() => require.resolve(join(installed, "index.ts")), /Cannot find module/, "the example stack program is not in the package");
+        assert.throws(() => require.resolve(join(installed, "dist", "plan", "cli.js")), /Cannot find module/, "the offline plan CLI is not in the package");
+    });
+
+    it("type-checks a consumer program against the package's .d.ts (exports) and runs it under mocks", async () => {
+        addFixture(project, "main.ts");
+        await compile(project, ["main.ts"], "node16", "out");
+        const lines = (await runProgram(project, join("out", "main.js"))).trim().split("\n");
+        const result = JSON.parse(lines[lines.length - 1]);
+
+        assert.equal(result.vaultUri, "https://kv-consumer.vault.azure.net/");
+        assert.equal(result.tenantId, "00000000-0000-4000-a000-000000000001");
+        assert.equal(result.secretName, "backup-certificate");
+        assert.equal(result.secretUri, "https://kv-consumer.vault.azure.net/secrets/backup-certificate");
+        // The certificate was issued by the packaged dynamic provider after Pulumi serialized it.
+        assert.equal(result.certificates.filter((c: { active: boolean }) => c.active).length, 1);
+        assert.match(result.certificates[0].thumbprint, /^[0-9A-F]{40}$/i);
+        assert.deepEqual(result.declared, [
+            "azure-native:authorization:RoleAssignment",
+            "azure-native:keyvault:Secret",
+            "azure-native:keyvault:Vault",
+            "azuread:index/appRoleAssignment:AppRoleAssignment",
+            "azuread:index/application:Application",
+            "azuread:index/applicationCertificate:ApplicationCertificate",
+            "azuread:index/servicePrincipal:ServicePrincipal",
+            "pulumi-nodejs:dynamic/vendor-connections:Certificate",
+            "vendor-connections:index:VendorConnection",
+            "vendor-connections:index:VendorVault",
+        ]);
+    });
+
+    it("compiles the README's example against the package's main and types fields", async () => {
+        addFile(project, "readmeExample.ts", readmeImportExample());
+        await compile(project, ["readmeExample.ts"], "node10");
+    });
+});
