@@ -16,6 +16,7 @@ const BENCHES: readonly { readonly name: string; readonly load: () => Promise<Be
     { name: "blast-radius", load: () => import("./blastRadius") },
     { name: "throughput", load: () => import("./throughput") },
     { name: "test-time", load: () => import("./testTime") },
+    { name: "startup", load: () => import("./startup") },
 ];
 
 async function main(): Promise<void> {
