@@ -14,6 +14,8 @@ const vault = new VendorVault("vendors", {
     allowedIpRanges: config.vault.allowedIpRanges,
     softDeleteRetentionInDays: config.vault.softDeleteRetentionInDays,
     auditLogWorkspaceId: config.vault.auditLogWorkspaceId,
+    // Azure allows one Event Grid system topic per vault: created when any connection has `notify`.
+    eventNotifications: config.needsVaultEvents,
     tags: config.vault.tags,
 });
 

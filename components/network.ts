@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { IssueCollector, joinPath } from "./errors";
 
 /** An IP range as `address/prefix`, normalised so a single address gets its full-length prefix. */
 export interface IpRange {
@@ -66,4 +67,81 @@ function ipv6Bits(address: string): string {
     return [...headGroups, ...zeros, ...tailGroups]
         .map((group) => parseInt(group, 16).toString(2).padStart(16, "0"))
         .join("");
+}
+
+/** The prefix length of a parsed range: 24 for 203.0.113.0/24. */
+export function prefixLength(range: IpRange): number {
+    return Number(range.cidr.slice(range.cidr.lastIndexOf("/") + 1));
+}
+
+// Address space that never appears as a public source address on the internet: RFC 1918 (IPv4)
+// and unique local addresses (RFC 4193, IPv6). A service that sees the caller's public egress
+// address can never match such a range.
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"].map((cidr) => parseIpRange(cidr)!);
+
+/** Whether `range` overlaps private address space (RFC 1918, or IPv6 unique local addresses). */
+export function overlapsPrivateRange(range: IpRange): boolean {
+    return PRIVATE_RANGES.some((other) => other.version === range.version && overlaps(range, other));
+}
+
+// Two CIDR ranges overlap exactly when they agree on the bits of the shorter prefix.
+function overlaps(a: IpRange, b: IpRange): boolean {
+    const shorter = Math.min(prefixLength(a), prefixLength(b));
+    return networkBits(a).slice(0, shorter) === networkBits(b).slice(0, shorter);
+}
+
+function networkBits(range: IpRange): string {
+    const address = range.cidr.slice(0, range.cidr.lastIndexOf("/"));
+    return range.version === 4 ? ipv4Bits(address) : ipv6Bits(address);
+}
+
+/** What a service accepts in a list of IP ranges, for checkIpRanges. */
+export interface IpRangeRules {
+    /** The service that consumes the ranges, as messages name it: "the Key Vault firewall". */
+    readonly service: string;
+    /** Whether IPv6 ranges are accepted. */
+    readonly ipv6: boolean;
+    /** The shortest prefix accepted (the widest range). Default: any. */
+    readonly minPrefix?: number;
+    /** Reject ranges in private address space. Default: false. */
+    readonly publicOnly?: boolean;
+    /** The most entries accepted. Default: no limit. */
+    readonly maxEntries?: number;
+    /** Why an empty list is refused, and what to do instead. */
+    readonly whenEmpty: string;
+}
+
+/**
+ * Checks a list of IP addresses / CIDR ranges for the service described by `rules`, adding an
+ * issue per bad entry at `path[i]`, and returns them normalised to CIDR (undefined when no list was
+ * given). The vault firewall and the Conditional Access named location both use it, so an entry is
+ * judged the same way wherever it is written.
+ */
+export function checkIpRanges(entries: readonly unknown[] | undefined, path: string, issues: IssueCollector, rules: IpRangeRules): string[] | undefined {
+    if (entries === undefined) {
+        return undefined;
+    }
+    if (entries.length === 0) {
+        issues.add(path, `is empty, ${rules.whenEmpty}`);
+    }
+    if (rules.maxEntries !== undefined && entries.length > rules.maxEntries) {
+        issues.add(path, `lists ${entries.length} ranges; ${rules.service} accepts at most ${rules.maxEntries}.`);
+    }
+    const example = rules.ipv6 ? "203.0.113.0/24 or 2001:db8::/48" : "203.0.113.0/24";
+    return entries.map((entry, index) => {
+        const entryPath = joinPath(path, index);
+        const range = typeof entry === "string" ? parseIpRange(entry) : undefined;
+        if (range === undefined) {
+            issues.add(entryPath, `${JSON.stringify(entry)} is not an ${rules.ipv6 ? "IP" : "IPv4"} address or CIDR range; use e.g. ${example}.`);
+            return String(entry);
+        }
+        if (range.version === 6 && !rules.ipv6) {
+            issues.add(entryPath, `${entry} is IPv6; ${rules.service} accepts IPv4 addresses and ranges only.`);
+        } else if (rules.minPrefix !== undefined && prefixLength(range) < rules.minPrefix) {
+            issues.add(entryPath, `${entry} is too wide; ${rules.service} accepts prefixes of /${rules.minPrefix} or longer.`);
+        } else if (rules.publicOnly && overlapsPrivateRange(range)) {
+            issues.add(entryPath, `${entry} is private address space; ${rules.service} sees only public source addresses, so list the public ranges the traffic leaves from.`);
+        }
+        return range.cidr;
+    });
 }

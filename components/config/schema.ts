@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VendorConnectionArgs } from "../vendorConnection/vendorConnection";
 
 // The shape of the stack configuration (project `vendor-connections`). zod checks types and
 // unknown keys with exact paths; the meaning of values (durations, permissions, instants, IP
@@ -26,6 +27,16 @@ export const certificatePolicySchema = strict({
     keySize: z.number().optional(),
 });
 
+export const federatedCredentialSchema = strict({
+    type: text,
+    issuer: text.optional(),
+    subject: text.optional(),
+    audiences: texts.optional(),
+    trustedFrom: text.optional(),
+});
+
+export const notifySchema = strict({ webhookUrl: text });
+
 export const connectionSchema = strict({
     displayName: text.optional(),
     owners: texts.optional(),
@@ -37,6 +48,10 @@ export const connectionSchema = strict({
     revokeIssuedBefore: text.optional(),
     suspended: z.boolean().optional(),
     secretName: text.optional(),
+    credential: federatedCredentialSchema.optional(),
+    allowedIpRanges: texts.optional(),
+    allowedIpRangesState: text.optional(),
+    notify: notifySchema.optional(),
 });
 
 export const vaultSchema = strict({
@@ -51,7 +66,13 @@ export const vaultSchema = strict({
 });
 
 export type PermissionConfig = z.infer<typeof permissionSchema>;
-export type ConnectionConfig = z.infer<typeof connectionSchema>;
+/**
+ * A connection's settings once validated. The schema leaves `credential` and
+ * `allowedIpRangesState` loose (any string) so that their values are judged by the components' own
+ * validators, with the same messages; after that they have VendorConnection's exact types.
+ */
+export type ConnectionConfig = Omit<z.infer<typeof connectionSchema>, "credential" | "allowedIpRangesState"> &
+    Pick<VendorConnectionArgs, "credential" | "allowedIpRangesState">;
 export type VaultConfig = z.infer<typeof vaultSchema>;
 
 /** The config keys of project `vendor-connections`, without the project prefix. */

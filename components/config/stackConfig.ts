@@ -14,6 +14,8 @@ export interface StackConfig {
     readonly revokeIssuedBefore?: string;
     /** Connections in the order the configuration lists them. */
     readonly connections: readonly { readonly name: string; readonly settings: ConnectionConfig }[];
+    /** Whether any connection sends rotation notices: the vault then needs its Event Grid system topic. */
+    readonly needsVaultEvents: boolean;
 }
 
 // Connection names become resource names and, by default, the vault secret's name.
@@ -63,19 +65,25 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
             }
             // The connection's own cutoff is checked here with its path; the stack-wide one above.
             const plan = issues.collect(() => planConnection(name, settings, now, path));
-            if (plan) {
+            if (plan?.secretName !== undefined) {
                 const other = secretNames.get(plan.secretName.toLowerCase());
                 if (other !== undefined) {
                     issues.add(joinPath(path, "secretName"), `${plan.secretName} is already the secret of connection ${other}; each connection needs its own secret.`);
                 }
                 secretNames.set(plan.secretName.toLowerCase(), name);
             }
-            connections.push({ name, settings });
+            // Any value planConnection rejected has been reported, and nothing is returned then.
+            connections.push({ name, settings: settings as ConnectionConfig });
         }
     }
 
     issues.throwIfAny();
-    return { vault: vault!, revokeIssuedBefore: stackCutoff as string | undefined, connections };
+    return {
+        vault: vault!,
+        revokeIssuedBefore: stackCutoff as string | undefined,
+        connections,
+        needsVaultEvents: connections.some(({ settings }) => settings.notify !== undefined),
+    };
 }
 
 function check<T>(schema: z.ZodType<T>, value: unknown, path: string, issues: IssueCollector): T | undefined {

@@ -122,6 +122,12 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
         }
         case "azure-native:resources:ResourceGroup":
             return { name: inputs.resourceGroupName ?? name };
+        case "azure-native:eventgrid:SystemTopic":
+            return { name: inputs.systemTopicName ?? name };
+        case "azuread:index/namedLocation:NamedLocation":
+            return { objectId: fakeGuid(`location:${name}`) };
+        case "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential":
+            return { credentialId: fakeGuid(`federated:${name}`) };
         default:
             return {};
     }

@@ -1,4 +1,4 @@
-import type { ConnectionInventory } from "../vendorConnection/inventory";
+import type { ConnectionInventory, DefenseInventory } from "../vendorConnection/inventory";
 import type { DeclaredResource } from "./offlineEngine";
 
 /** What `npm run plan --json` prints: the shape is part of the product's interface. */
@@ -7,7 +7,8 @@ export interface PlanReport {
     connections: PlannedConnection[];
 }
 
-export interface PlannedConnection {
+/** Issue 5's keys come first and keep their shape; the defense-in-depth keys follow them. */
+export interface PlannedConnection extends DefenseInventory {
     name: string;
     displayName: string;
     permissions: { api: string; role: string; broad: boolean }[];
@@ -30,6 +31,9 @@ export function planReport(at: string, inventory: Readonly<Record<string, Connec
             nextRotation: c.nextRotation,
             // Thumbprints are left out: offline, no certificate is issued.
             certificates: c.certificates.map(({ slot, identity, notBefore, notAfter, active }) => ({ slot, identity, notBefore, notAfter, active })),
+            credential: c.credential,
+            allowedIpRanges: c.allowedIpRanges,
+            notify: c.notify,
         })),
     };
 }
@@ -44,21 +48,16 @@ export function renderPlan(report: PlanReport, declared: readonly DeclaredResour
             lines.push(`    ${p.api} ${p.role}${p.broad ? "  [BROAD: tenant-wide access]" : ""}`);
         }
         if (c.revokeIssuedBefore) {
-            lines.push(`  revocation: every certificate issued before ${c.revokeIssuedBefore} is replaced, with no overlap`);
+            lines.push(
+                c.credential.type === "federated"
+                    ? `  revocation: a federated credential trusted from before ${c.revokeIssuedBefore} is removed`
+                    : `  revocation: every certificate issued before ${c.revokeIssuedBefore} is replaced, with no overlap`,
+            );
         }
-        if (c.certificates.length === 0) {
-            lines.push("  certificates: none");
-        } else {
-            lines.push("  certificates:");
-            lines.push(...table(["slot", "not before", "not after", "state", "identity"], c.certificates.map((cert) => [
-                cert.slot,
-                cert.notBefore,
-                cert.notAfter,
-                cert.active ? "active (in vault)" : "previous (overlap)",
-                cert.identity,
-            ])).map((row) => `    ${row}`));
+        lines.push(...defenseLines(c));
+        if (c.credential.type === "certificate") {
+            lines.push(...certificateLines(c));
         }
-        lines.push(`  next rotation: ${c.nextRotation ?? "none (suspended)"}`);
         lines.push("");
     }
     lines.push(`Declares ${declared.length} resources:`);
@@ -68,6 +67,49 @@ export function renderPlan(report: PlanReport, declared: readonly DeclaredResour
     }
     lines.push(...table(["count", "type"], [...counts].map(([type, count]) => [String(count), type])).map((row) => `  ${row}`));
     return lines.join("\n");
+}
+
+function certificateLines(c: PlannedConnection): string[] {
+    const lines: string[] = [];
+    if (c.certificates.length === 0) {
+        lines.push("  certificates: none");
+    } else {
+        lines.push("  certificates:");
+        lines.push(...table(["slot", "not before", "not after", "state", "identity"], c.certificates.map((cert) => [
+            cert.slot,
+            cert.notBefore,
+            cert.notAfter,
+            cert.active ? "active (in vault)" : "previous (overlap)",
+            cert.identity,
+        ])).map((row) => `    ${row}`));
+    }
+    lines.push(`  next rotation: ${c.nextRotation ?? "none (suspended)"}`);
+    return lines;
+}
+
+const FEDERATED_STATE: Record<string, string> = {
+    trusted: "registered",
+    revoked: "REVOKED: removed; set credential.trustedFrom at or after the cutoff to trust it again",
+    suspended: "removed while suspended",
+};
+
+/** The credential type, network pinning and rotation notices of one connection. */
+function defenseLines(c: PlannedConnection): string[] {
+    const lines: string[] = [];
+    const { credential, allowedIpRanges, notify } = c;
+    if (credential.type === "federated") {
+        lines.push(`  credential: federated (no certificate, no vault secret)  [${FEDERATED_STATE[credential.state]}]`);
+        lines.push(`    issuer ${credential.issuer}`, `    subject ${credential.subject}`, `    audience ${credential.audiences.join(", ")}`);
+        lines.push(`    trusted from ${credential.trustedFrom}`);
+    }
+    if (allowedIpRanges) {
+        const mode = allowedIpRanges.state === "enabled" ? "blocked elsewhere" : "REPORT-ONLY: sign-ins elsewhere are logged, not blocked";
+        lines.push(`  sign-in only from: ${allowedIpRanges.ranges.join(", ")}  [Conditional Access, ${mode}]`);
+    }
+    if (notify) {
+        lines.push(`  rotation notices: ${notify.events.map((e) => e.replace("Microsoft.KeyVault.", "")).join(", ")} to ${notify.webhook}`);
+    }
+    return lines;
 }
 
 function table(header: string[], rows: string[][]): string[] {

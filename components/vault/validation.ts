@@ -1,5 +1,5 @@
 import { IssueCollector, joinPath } from "../errors";
-import { parseIpRange } from "../network";
+import { checkIpRanges } from "../network";
 
 /** Plain settings of a vault, validated before any resource is declared. */
 export interface VaultSettings {
@@ -30,25 +30,12 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
             `${JSON.stringify(vaultName)} is not a valid Key Vault name; use 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without consecutive hyphens.`,
         );
     }
-    const ranges = (allowedIpRanges ?? []).map((entry, index) => {
-        const range = typeof entry === "string" ? parseIpRange(entry) : undefined;
-        const entryPath = joinPath(joinPath(path, "allowedIpRanges"), index);
-        if (range === undefined) {
-            issues.add(entryPath, `${JSON.stringify(entry)} is not an IPv4 address or CIDR range; use e.g. 203.0.113.0/24.`);
-            return String(entry);
-        }
-        // The Key Vault firewall takes IPv4 rules only.
-        if (range.version !== 4) {
-            issues.add(entryPath, `${entry} is IPv6; the Key Vault firewall accepts IPv4 addresses and ranges only.`);
-        }
-        return range.cidr;
+    const ranges = checkIpRanges(allowedIpRanges, joinPath(path, "allowedIpRanges"), issues, {
+        service: "the Key Vault firewall",
+        ipv6: false,
+        whenEmpty:
+            "which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow.",
     });
-    if (allowedIpRanges !== undefined && allowedIpRanges.length === 0) {
-        issues.add(
-            joinPath(path, "allowedIpRanges"),
-            "is empty, which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow.",
-        );
-    }
     const retention = softDeleteRetentionInDays ?? SOFT_DELETE_RETENTION_DAYS.default;
     if (!Number.isInteger(retention) || retention < SOFT_DELETE_RETENTION_DAYS.min || retention > SOFT_DELETE_RETENTION_DAYS.max) {
         issues.add(
@@ -63,7 +50,7 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
         vaultName,
         createResourceGroup,
         location,
-        allowedIpRanges: allowedIpRanges === undefined ? undefined : ranges,
+        allowedIpRanges: ranges,
         softDeleteRetentionInDays: retention,
     };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as resources from "@pulumi/azure-native/resources";
@@ -12,6 +13,12 @@ export interface VaultReference {
     readonly vaultId: pulumi.Input<string>;
     readonly vaultName: pulumi.Input<string>;
     readonly resourceGroupName: pulumi.Input<string>;
+    /**
+     * Name of the vault's Event Grid system topic, in the vault's resource group. Azure allows one
+     * system topic per vault, so every connection with `notify` subscribes to this one. Needed only
+     * for `notify`; for an existing vault, name the topic it already has (or create one).
+     */
+    readonly systemTopicName?: pulumi.Input<string>;
 }
 
 export interface VendorVaultArgs {
@@ -39,6 +46,11 @@ export interface VendorVaultArgs {
      * so every read of a vendor's certificate is recorded. Default: no diagnostic setting.
      */
     auditLogWorkspaceId?: pulumi.Input<string>;
+    /**
+     * Create the vault's Event Grid system topic, which connections with `notify` subscribe to.
+     * Azure allows one system topic per vault, hence one here for all connections. Default: false.
+     */
+    eventNotifications?: boolean;
     /** Tags for the vault (and the resource group, when created). Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -54,6 +66,8 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
     public readonly vaultUri: pulumi.Output<string>;
     public readonly resourceGroupName: pulumi.Output<string>;
     public readonly tenantId: pulumi.Output<string>;
+    /** The vault's Event Grid system topic; undefined unless `eventNotifications` is set. */
+    public readonly systemTopicName: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: VendorVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vendor-connections:index:VendorVault", name, {}, opts);
@@ -110,6 +124,21 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
             );
         }
 
+        this.systemTopicName = args.eventNotifications
+            ? new eventgrid.SystemTopic(
+                  `${name}-events`,
+                  {
+                      resourceGroupName,
+                      source: vault.id,
+                      topicType: "Microsoft.KeyVault.vaults",
+                      // A system topic lives in its source's region.
+                      location: vault.location,
+                      tags: args.tags,
+                  },
+                  { parent: this },
+              ).name
+            : undefined;
+
         this.vaultId = vault.id;
         this.vaultName = vault.name;
         this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
@@ -121,6 +150,7 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
             vaultUri: this.vaultUri,
             resourceGroupName: this.resourceGroupName,
             tenantId: this.tenantId,
+            systemTopicName: this.systemTopicName,
         });
     }
 }

@@ -1,13 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
 import { toRfc3339 } from "../time";
+import { redactUrl } from "../url";
+import type { FederatedCredentialState } from "./federatedPlan";
+import type { AllowedIpRangesState } from "./networkPolicyPlan";
+import type { ConnectionPlan } from "./validation";
 import type { VendorConnection } from "./vendorConnection";
 
+/** How a connection signs in, as reported: certificates, or a federated trust and its state. */
+export type CredentialInventory =
+    | { type: "certificate" }
+    | { type: "federated"; issuer: string; subject: string; audiences: string[]; trustedFrom: string; state: FederatedCredentialState };
+
+/** Defense-in-depth settings of a connection, as plans and stack outputs show them. */
+export interface DefenseInventory {
+    credential: CredentialInventory;
+    /** The networks sign-ins are pinned to, or null when sign-in is allowed from anywhere. */
+    allowedIpRanges: { ranges: string[]; state: AllowedIpRangesState } | null;
+    /** Rotation notices: the webhook without its query (it may hold a key), and the event types. */
+    notify: { webhook: string; events: string[] } | null;
+}
+
 /** What a stack reports about one connection: who it is, what it may do, which credentials it has. */
-export interface ConnectionInventory {
+export interface ConnectionInventory extends DefenseInventory {
     displayName: string;
     applicationClientId: string;
     servicePrincipalObjectId: string;
-    secretUri: string;
+    /** Null for a federated connection: it has no vault secret. */
+    secretUri: string | null;
     permissions: { api: string; role: string; broad: boolean }[];
     broadPermissions: string[];
     suspended: boolean;
@@ -35,7 +54,8 @@ export function inventoryOf(connection: VendorConnection): pulumi.Output<Connect
             displayName: name,
             applicationClientId: clientId,
             servicePrincipalObjectId: spObjectId,
-            secretUri,
+            secretUri: secretUri ?? null,
+            ...defenseInventory(plan),
             permissions: plan.permissions.map((p) => ({ api: p.api, role: p.role, broad: p.broad })),
             broadPermissions: broad,
             suspended: plan.suspended,
@@ -44,4 +64,24 @@ export function inventoryOf(connection: VendorConnection): pulumi.Output<Connect
             activeThumbprint: activeThumbprint ?? null,
             certificates,
         }));
+}
+
+/** The defense-in-depth part of a connection's inventory: plain values from its plan. */
+export function defenseInventory(plan: ConnectionPlan): DefenseInventory {
+    const { credential, allowedNetworks, notify } = plan;
+    return {
+        credential:
+            credential.type === "federated"
+                ? {
+                      type: "federated",
+                      issuer: credential.issuer,
+                      subject: credential.subject,
+                      audiences: [...credential.audiences],
+                      trustedFrom: toRfc3339(credential.trustedFrom),
+                      state: credential.state,
+                  }
+                : { type: "certificate" },
+        allowedIpRanges: allowedNetworks ? { ranges: [...allowedNetworks.ipRanges], state: allowedNetworks.state } : null,
+        notify: notify ? { webhook: redactUrl(notify.webhookUrl), events: [...notify.eventTypes] } : null,
+    };
 }

@@ -9,6 +9,9 @@ import {
     resolveRevocationCutoff,
     scheduleCertificates,
 } from "../rotation";
+import { CredentialPlan, CredentialSettings, credentialTypeOf, planFederatedCredential, rejectCertificateOnlySettings } from "./federatedPlan";
+import { AllowedNetworksPlan, planAllowedNetworks } from "./networkPolicyPlan";
+import { NotifyPlan, NotifySettings, planNotify } from "./notifyPlan";
 
 /** The plain (non-Input) settings of a connection: they decide which resources exist. */
 export interface ConnectionSettings {
@@ -19,11 +22,24 @@ export interface ConnectionSettings {
     readonly suspended?: boolean;
     readonly readers?: readonly string[];
     readonly secretName?: string;
+    /** `{ type: "federated", issuer, subject, audiences?, trustedFrom }` instead of certificates. Default: certificates. */
+    readonly credential?: CredentialSettings;
+    /** IP ranges the service principal may sign in from (Conditional Access). Default: anywhere. */
+    readonly allowedIpRanges?: readonly string[];
+    /** `enabled` (block elsewhere) or `reportOnly` (log only). Default: enabled. */
+    readonly allowedIpRangesState?: string;
+    /** Rotation notices to the vendor's webhook. Default: none. */
+    readonly notify?: NotifySettings;
 }
 
 /** A connection's settings, checked and resolved against a deploy instant. */
 export interface ConnectionPlan {
-    readonly secretName: string;
+    /** The vault secret holding the active certificate; undefined for a federated connection. */
+    readonly secretName: string | undefined;
+    readonly credential: CredentialPlan;
+    /** Where the service principal may sign in from; undefined when anywhere. */
+    readonly allowedNetworks: AllowedNetworksPlan | undefined;
+    readonly notify: NotifyPlan | undefined;
     readonly permissions: readonly ResolvedPermission[];
     readonly grantConsent: boolean;
     readonly policy: CertificatePolicy | undefined;
@@ -37,7 +53,19 @@ export interface ConnectionPlan {
 // (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers).
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const KNOWN_SETTINGS = ["permissions", "grantConsent", "certificate", "revokeIssuedBefore", "suspended", "readers", "secretName"];
+const KNOWN_SETTINGS = [
+    "permissions",
+    "grantConsent",
+    "certificate",
+    "revokeIssuedBefore",
+    "suspended",
+    "readers",
+    "secretName",
+    "credential",
+    "allowedIpRanges",
+    "allowedIpRangesState",
+    "notify",
+];
 
 /** The secret that holds a connection's active certificate, unless the caller names one. */
 export function defaultSecretName(connectionName: string): string {
@@ -53,8 +81,14 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     const issues = new IssueCollector();
     const at = (key: string | number) => joinPath(path, key as string);
 
-    const secretName = settings.secretName ?? defaultSecretName(name);
-    if (!SECRET_NAME.test(secretName)) {
+    const credentialType = credentialTypeOf(settings.credential, path, issues);
+    const federated = credentialType === "federated";
+    if (federated) {
+        rejectCertificateOnlySettings(settings as unknown as Record<string, unknown>, path, issues);
+    }
+
+    const secretName = federated ? undefined : (settings.secretName ?? defaultSecretName(name));
+    if (secretName !== undefined && !SECRET_NAME.test(secretName)) {
         issues.add(
             settings.secretName === undefined ? (path || "name") : at("secretName"),
             `${JSON.stringify(secretName)} is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens` +
@@ -64,7 +98,8 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     }
 
     const permissions = issues.collect(() => resolvePermissions(settings.permissions, at("permissions"))) ?? [];
-    const policy = issues.collect(() => resolveCertificatePolicy(settings.certificate, at("certificate")));
+    // A federated connection has no certificate policy (a policy given is reported above).
+    const policy = federated ? undefined : issues.collect(() => resolveCertificatePolicy(settings.certificate, at("certificate")));
 
     const cutoffs = cutoffList(settings.revokeIssuedBefore).map((value, index, all) => {
         const cutoffPath = all.length > 1 ? joinPath(at("revokeIssuedBefore"), index) : at("revokeIssuedBefore");
@@ -94,7 +129,12 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     }
 
     // Checked on its own so that a future cutoff is reported even when the policy is invalid.
-    const cutoffsValid = issues.collect(() => (resolveRevocationCutoff(cutoffs, now, at("revokeIssuedBefore")), true)) === true;
+    let cutoffsValid = false;
+    const cutoff = issues.collect(() => {
+        const effective = resolveRevocationCutoff(cutoffs, now, at("revokeIssuedBefore"));
+        cutoffsValid = true;
+        return effective;
+    });
     const suspended = settings.suspended === true;
     // The schedule checks the cutoffs again; skip it when they are already reported.
     const schedule =
@@ -102,16 +142,25 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
             ? undefined
             : issues.collect(() => scheduleCertificates({ policy, now, revokeIssuedBefore: cutoffs, suspended, path }));
 
+    const credential: CredentialPlan | undefined = federated
+        ? planFederatedCredential(name, settings.credential!, { now, cutoff, suspended }, path, issues)
+        : { type: "certificate" };
+    const allowedNetworks = planAllowedNetworks(settings, path, issues);
+    const notify = secretName === undefined ? undefined : planNotify(name, settings.notify, secretName, path, issues);
+
     issues.throwIfAny();
     return {
         secretName,
+        credential: credential!,
+        allowedNetworks,
+        notify,
         permissions,
         grantConsent: settings.grantConsent ?? true,
         policy,
         schedule,
         readers: readers.map((r) => r.toLowerCase()),
         suspended,
-        revokeIssuedBefore: schedule?.revokeIssuedBefore,
+        revokeIssuedBefore: cutoff,
     };
 }
 

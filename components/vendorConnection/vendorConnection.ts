@@ -9,6 +9,10 @@ import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
 import { toRfc3339 } from "../time";
 import { VaultReference } from "../vault";
 import { deployInstant } from "./clock";
+import { declareFederatedCredential } from "./federated";
+import { AllowedIpRangesState } from "./networkPolicyPlan";
+import { declareNetworkPolicy } from "./networkPolicy";
+import { declareRotationNotice } from "./notify";
 import { ConnectionPlan, planConnection } from "./validation";
 
 // Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
@@ -43,14 +47,56 @@ export interface VendorConnectionArgs {
     revokeIssuedBefore?: string | Date | (string | Date | undefined)[];
     /** Keep the app registration but remove every credential and disable sign-in. Default: false. */
     suspended?: boolean;
-    /** The Key Vault that keeps the active certificate: a VendorVault, or an existing vault's id, name and resource group. */
-    vault: VaultReference;
+    /**
+     * The Key Vault that keeps the active certificate: a VendorVault, or an existing vault's id,
+     * name and resource group. Required unless the credential is federated (no certificate to keep).
+     */
+    vault?: VaultReference;
     /** Name of the vault secret (1-127 letters, digits, hyphens). Default: `<name>-certificate`. */
     secretName?: string;
     /** Service principal object ids granted "Key Vault Secrets User" on this connection's secret alone (e.g. the vendor's identity). Default: none. */
     readers?: string[];
+    /**
+     * How the vendor signs in. Default: certificates (`{ type: "certificate" }`), rotated as
+     * `certificate` says. `{ type: "federated", issuer, subject, audiences?, trustedFrom }`: the
+     * vendor's own identity provider vouches for its workload instead (workload identity
+     * federation): no certificate, no vault secret. `issuer` is an https URL; `audiences` holds
+     * exactly one value, default `api://AzureADTokenExchange`; `trustedFrom` (RFC 3339, not in the
+     * future) is when this issuer and subject were configured: a revocation cutoff after it removes
+     * the credential until `trustedFrom` is set at or after the cutoff.
+     */
+    credential?: { type: "certificate" } | FederatedCredentialArgs;
+    /**
+     * IPv4/IPv6 addresses or CIDR ranges (public, /8 or longer) the service principal may sign in
+     * from: a named location and a Conditional Access policy block every other network. Needs a
+     * Workload Identities Premium licence. Plain values. Default: none (sign-in from anywhere).
+     */
+    allowedIpRanges?: string[];
+    /** `enabled` blocks sign-ins outside `allowedIpRanges`; `reportOnly` only logs them, to try the ranges first. Default: enabled. */
+    allowedIpRangesState?: AllowedIpRangesState;
+    /**
+     * Tell the vendor when its certificate changes: an Event Grid subscription on the vault's
+     * system topic sends this connection's SecretNewVersionCreated and SecretNearExpiry events to
+     * `webhookUrl` (https only; kept secret in state). The vault needs a system topic
+     * (`VendorVault` `eventNotifications: true`, or `systemTopicName` of an existing vault).
+     * Default: none.
+     */
+    notify?: { webhookUrl: string };
     /** The deploy instant the rotation schedule is computed for. Default: one instant taken once per program run. */
     now?: Date;
+}
+
+/** A federated credential: the vendor's identity provider vouches for its workload. */
+export interface FederatedCredentialArgs {
+    type: "federated";
+    /** The identity provider's https issuer URL (the `iss` claim). */
+    issuer: string;
+    /** The vendor workload's identifier at that issuer (the `sub` claim). */
+    subject: string;
+    /** The `aud` claim: exactly one value. Default: `["api://AzureADTokenExchange"]`. */
+    audiences?: string[];
+    /** RFC 3339 instant (or Date) since when this issuer and subject are trusted; not in the future. */
+    trustedFrom: string | Date;
 }
 
 /** One certificate of a connection as exposed in outputs (never key material). */
@@ -74,9 +120,10 @@ export class VendorConnection extends pulumi.ComponentResource {
     public readonly applicationClientId: pulumi.Output<string>;
     public readonly applicationObjectId: pulumi.Output<string>;
     public readonly servicePrincipalObjectId: pulumi.Output<string>;
-    public readonly secretName: pulumi.Output<string>;
-    /** Versionless URI of the vault secret: it always returns the active certificate. */
-    public readonly secretUri: pulumi.Output<string>;
+    /** The vault secret's name; undefined for a federated connection (no secret). */
+    public readonly secretName: pulumi.Output<string | undefined>;
+    /** Versionless URI of the vault secret: it always returns the active certificate. Undefined for a federated connection. */
+    public readonly secretUri: pulumi.Output<string | undefined>;
     public readonly activeThumbprint: pulumi.Output<string | undefined>;
     public readonly certificates: pulumi.Output<ConnectionCertificateInfo[]>;
     /** RFC 3339 instant from which a deploy rotates the certificate; undefined while suspended. */
@@ -112,65 +159,17 @@ export class VendorConnection extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
-            planned,
-            certificate: this.declareCertificate(name, displayName, planned, plan, application),
-        }));
-        const active = issued.find((c) => c.planned.active);
-
-        const secret = new keyvault.Secret(
-            `${name}-secret`,
-            {
-                resourceGroupName: args.vault.resourceGroupName,
-                vaultName: args.vault.vaultName,
-                secretName: plan.secretName,
-                // The secret is updated in place (a new version), never replaced: Key Vault keeps a
-                // deleted secret's name reserved while it is soft-deleted, and purge protection
-                // forbids purging it, so a delete-and-recreate would fail for up to 90 days.
-                properties: active
-                    ? {
-                          // The SDK does not mark `value` secret by itself.
-                          value: pulumi.secret(active.certificate.pfxBase64),
-                          contentType: "application/x-pkcs12",
-                          attributes: {
-                              enabled: true,
-                              notBefore: active.certificate.notBefore.apply(epochSeconds),
-                              expires: active.certificate.notAfter.apply(epochSeconds),
-                          },
-                      }
-                    : { value: pulumi.secret(SUSPENDED_SECRET_VALUE), contentType: "text/plain", attributes: { enabled: false } },
-                tags: active
-                    ? {
-                          connection: name,
-                          applicationClientId: application.clientId,
-                          thumbprintSha1: active.certificate.thumbprintSha1,
-                          notAfter: active.certificate.notAfter,
-                      }
-                    : { connection: name, applicationClientId: application.clientId, state: "suspended" },
-            },
-            { parent: this },
-        );
-
-        if (!plan.suspended) {
-            const readerRole = pulumi
-                .output(args.vault.vaultId)
-                .apply((vaultId) => `/subscriptions/${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
-            for (const reader of plan.readers) {
-                new authorization.RoleAssignment(
-                    `${name}-reader-${reader}`,
-                    {
-                        principalId: reader,
-                        // Readers are vendor identities (service principals or managed identities).
-                        // Saying so lets ARM skip the directory lookup that fails with
-                        // PrincipalNotFound for principals created moments before.
-                        principalType: "ServicePrincipal",
-                        roleDefinitionId: readerRole,
-                        // Scoped to this one secret: a reader of one vendor's certificate sees no other.
-                        scope: pulumi.interpolate`${args.vault.vaultId}/secrets/${secret.name}`,
-                    },
-                    { parent: this },
-                );
-            }
+        const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, displayName, plan, plan.secretName, args.vault!, application);
+        if (plan.credential.type === "federated") {
+            declareFederatedCredential(this, name, plan.credential, application);
+        }
+        if (plan.allowedNetworks) {
+            declareNetworkPolicy(this, name, displayName, plan.allowedNetworks, servicePrincipal);
+        }
+        if (plan.notify && plan.secretName !== undefined) {
+            // validateArgs made sure the vault names its system topic.
+            const vault = args.vault!;
+            declareRotationNotice(this, name, plan.notify, plan.secretName, { systemTopicName: vault.systemTopicName!, resourceGroupName: vault.resourceGroupName });
         }
 
         if (plan.grantConsent) {
@@ -181,9 +180,11 @@ export class VendorConnection extends pulumi.ComponentResource {
         this.applicationClientId = application.clientId;
         this.applicationObjectId = application.objectId;
         this.servicePrincipalObjectId = servicePrincipal.objectId;
-        this.secretName = secret.name;
+        this.secretName = certificates ? certificates.secret.name : pulumi.output(undefined);
         // `properties` is secret as a whole (it carries the PKCS#12); its URI is not.
-        this.secretUri = pulumi.unsecret(secret.properties.apply((p) => p.secretUri));
+        this.secretUri = certificates ? pulumi.unsecret(certificates.secret.properties.apply((p) => p.secretUri)) : pulumi.output(undefined);
+        const issued = certificates?.issued ?? [];
+        const active = issued.find((c) => c.planned.active);
         this.activeThumbprint = active ? active.certificate.thumbprintSha1 : pulumi.output(undefined);
         this.certificates = pulumi.output(
             issued.map(({ planned, certificate }) => ({
@@ -211,6 +212,81 @@ export class VendorConnection extends pulumi.ComponentResource {
             nextRotation: this.nextRotation,
             broadPermissions: this.broadPermissions,
         });
+    }
+
+    /**
+     * The certificate credential: one certificate and key credential per scheduled slot, the vault
+     * secret with the active one, and its readers.
+     */
+    private declareCertificates(
+        name: string,
+        displayName: pulumi.Input<string>,
+        plan: ConnectionPlan,
+        secretName: string,
+        vault: VaultReference,
+        application: azuread.Application,
+    ): { issued: { planned: PlannedCertificate; certificate: Certificate }[]; secret: keyvault.Secret } {
+            const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
+                planned,
+                certificate: this.declareCertificate(name, displayName, planned, plan, application),
+            }));
+            const active = issued.find((c) => c.planned.active);
+
+            const secret = new keyvault.Secret(
+                `${name}-secret`,
+                {
+                    resourceGroupName: vault.resourceGroupName,
+                    vaultName: vault.vaultName,
+                    secretName,
+                    // The secret is updated in place (a new version), never replaced: Key Vault keeps a
+                    // deleted secret's name reserved while it is soft-deleted, and purge protection
+                    // forbids purging it, so a delete-and-recreate would fail for up to 90 days.
+                    properties: active
+                        ? {
+                              // The SDK does not mark `value` secret by itself.
+                              value: pulumi.secret(active.certificate.pfxBase64),
+                              contentType: "application/x-pkcs12",
+                              attributes: {
+                                  enabled: true,
+                                  notBefore: active.certificate.notBefore.apply(epochSeconds),
+                                  expires: active.certificate.notAfter.apply(epochSeconds),
+                              },
+                          }
+                        : { value: pulumi.secret(SUSPENDED_SECRET_VALUE), contentType: "text/plain", attributes: { enabled: false } },
+                    tags: active
+                        ? {
+                              connection: name,
+                              applicationClientId: application.clientId,
+                              thumbprintSha1: active.certificate.thumbprintSha1,
+                              notAfter: active.certificate.notAfter,
+                          }
+                        : { connection: name, applicationClientId: application.clientId, state: "suspended" },
+                },
+                { parent: this },
+            );
+
+            if (!plan.suspended) {
+                const readerRole = pulumi
+                    .output(vault.vaultId)
+                    .apply((vaultId) => `/subscriptions/${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
+                for (const reader of plan.readers) {
+                    new authorization.RoleAssignment(
+                        `${name}-reader-${reader}`,
+                        {
+                            principalId: reader,
+                            // Readers are vendor identities (service principals or managed identities).
+                            // Saying so lets ARM skip the directory lookup that fails with
+                            // PrincipalNotFound for principals created moments before.
+                            principalType: "ServicePrincipal",
+                            roleDefinitionId: readerRole,
+                            // Scoped to this one secret: a reader of one vendor's certificate sees no other.
+                            scope: pulumi.interpolate`${vault.vaultId}/secrets/${secret.name}`,
+                        },
+                        { parent: this },
+                    );
+                }
+            }
+        return { issued, secret };
     }
 
     /** One certificate slot: the certificate itself and its key credential on the application. */
@@ -282,8 +358,16 @@ export class VendorConnection extends pulumi.ComponentResource {
 
 function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi.Resource): ConnectionPlan {
     const problems: string[] = [];
-    if (!isVaultReference(args.vault)) {
+    // A federated connection keeps nothing in a vault; any other needs one.
+    const federated = (args.credential as { type?: unknown } | undefined)?.type === "federated";
+    if (!(federated && args.vault === undefined) && !isVaultReference(args.vault)) {
         problems.push("vault: must be a VendorVault or an object with vaultId, vaultName and resourceGroupName.");
+    }
+    if (args.notify !== undefined && !federated && isVaultReference(args.vault) && args.vault.systemTopicName === undefined) {
+        problems.push(
+            "notify: the vault has no Event Grid system topic to subscribe to; create the VendorVault with eventNotifications: true, " +
+                "or give an existing vault's systemTopicName (Azure allows one system topic per vault).",
+        );
     }
     if (args.now !== undefined && (!(args.now instanceof Date) || Number.isNaN(args.now.getTime()))) {
         problems.push("now: must be a valid Date.");
