@@ -2,10 +2,10 @@ import { IssueCollector } from "./errors";
 
 /**
  * Checks that `value` is an absolute https URL, adding an issue at `path` otherwise; `why` says
- * what plain http would expose, so the message explains the rule. Returns the URL as given, or
+ * what plain http would expose, so the message explains the rule, and `example` shows a good value. Returns the URL as given, or
  * undefined when it is not acceptable.
  */
-export function checkHttpsUrl(value: unknown, path: string, issues: IssueCollector, why: string): string | undefined {
+export function checkHttpsUrl(value: unknown, path: string, issues: IssueCollector, why: string, example: string): string | undefined {
     let url: URL | undefined;
     try {
         url = typeof value === "string" ? new URL(value) : undefined;
@@ -13,7 +13,7 @@ export function checkHttpsUrl(value: unknown, path: string, issues: IssueCollect
         url = undefined;
     }
     if (url === undefined || url.protocol !== "https:" || url.hostname === "") {
-        issues.add(path, `${describe(value)} is not an https URL; ${why} Use e.g. https://vendor.example/hooks/rotation.`);
+        issues.add(path, `${describe(value)} is not an https URL; ${why} Use e.g. ${example}.`);
         return undefined;
     }
     return value as string;

@@ -78,7 +78,7 @@ export function planFederatedCredential(
     const at = (key: string) => joinPath(joinPath(path, "credential"), key);
     const before = issues.issues.length;
 
-    const issuer = checkHttpsUrl(credential.issuer, at("issuer"), issues, "Entra fetches the issuer's signing keys from it, so it must be https.");
+    const issuer = checkHttpsUrl(credential.issuer, at("issuer"), issues, "Entra fetches the issuer's signing keys from it, so it must be https.", "https://login.vendor.example/tenants/contoso");
     if (issuer !== undefined && issuer.length > MAX_CLAIM_LENGTH) {
         issues.add(at("issuer"), `is ${issuer.length} characters long; Entra accepts at most ${MAX_CLAIM_LENGTH}.`);
     }

@@ -34,6 +34,7 @@ export function planNotify(connectionName: string, notify: NotifySettings | unde
         joinPath(joinPath(path, "notify"), "webhookUrl"),
         issues,
         `connection ${connectionName}'s rotation notices must not travel in clear text, and Event Grid delivers only to https webhooks.`,
+        "https://vendor.example/hooks/certificate-rotated",
     );
     if (webhookUrl === undefined) {
         return undefined;

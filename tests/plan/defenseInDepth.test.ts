@@ -1,0 +1,98 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse } from "yaml";
+
+// `npm run plan` on the example stack's defense-in-depth settings (issue 7): the security scanner
+// pinned to its ranges in report-only mode and notified by webhook, and backup switched to
+// federation and then revoked. The JSON keeps issue 5's shape; the new keys come after it.
+
+const root = resolve(__dirname, "..", "..");
+const AT = "2026-12-01T09:00:00Z";
+
+function plan(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((done) =>
+        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "components/plan/cli.ts", "--at", AT, ...args], { cwd: root }, (err, stdout, stderr) =>
+            done({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
+        ),
+    );
+}
+
+describe("npm run plan: defense in depth", function () {
+    this.timeout(120_000);
+    let dir: string;
+    let example: { json: any; table: string };
+    let federated: { json: any; table: string };
+
+    before(async () => {
+        dir = mkdtempSync(join(tmpdir(), "plan-defense-"));
+        const config = parse(readFileSync(join(root, "Pulumi.dev.yaml"), "utf8")).config;
+        const backup = config["vendor-connections:connections"].backup;
+        delete backup.certificate;
+        delete backup.readers;
+        backup.credential = { type: "federated", issuer: "https://login.fabrikam.example/tenants/contoso", subject: "backup-agent:contoso", trustedFrom: "2026-11-02T09:00:00Z" };
+        backup.revokeIssuedBefore = "2026-12-01T08:00:00Z";
+        const file = join(dir, "Pulumi.federated.yaml");
+        writeFileSync(file, JSON.stringify({ config }));
+
+        const runs = await Promise.all([plan(["--json"]), plan([]), plan(["--config-file", file, "--json"]), plan(["--config-file", file])]);
+        for (const run of runs) {
+            assert.equal(run.code, 0, run.stderr);
+        }
+        example = { json: JSON.parse(runs[0].stdout), table: runs[1].stdout };
+        federated = { json: JSON.parse(runs[2].stdout), table: runs[3].stdout };
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("adds credential, allowedIpRanges and notify after issue 5's keys", () => {
+        for (const connection of example.json.connections) {
+            assert.deepEqual(Object.keys(connection), [
+                "name", "displayName", "permissions", "suspended", "revokeIssuedBefore", "nextRotation", "certificates",
+                "credential", "allowedIpRanges", "notify",
+            ]);
+        }
+        const [archiver, , scanner] = example.json.connections;
+        assert.deepEqual([archiver.credential, archiver.allowedIpRanges, archiver.notify], [{ type: "certificate" }, null, null]);
+        assert.deepEqual(scanner.allowedIpRanges, { ranges: ["198.51.100.0/26", "2001:db8:4e57::/48"], state: "reportOnly" });
+        assert.deepEqual(scanner.notify, {
+            webhook: "https://hooks.northwind.example/m365/certificate-rotated",
+            events: ["Microsoft.KeyVault.SecretNewVersionCreated", "Microsoft.KeyVault.SecretNearExpiry"],
+        });
+    });
+
+    it("shows the scanner's pinning and notices in the table, and declares their resources", () => {
+        const scanner = example.table.split("\n\n").find((block) => block.startsWith("security-scanner:"))!;
+        assert.match(scanner, /sign-in only from: 198\.51\.100\.0\/26, 2001:db8:4e57::\/48 {2}\[Conditional Access, REPORT-ONLY/);
+        assert.match(scanner, /rotation notices: SecretNewVersionCreated, SecretNearExpiry to https:\/\/hooks\.northwind\.example\/m365\/certificate-rotated/);
+        for (const type of [
+            "azuread:index/namedLocation:NamedLocation",
+            "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
+            "azure-native:eventgrid:SystemTopic",
+            "azure-native:eventgrid:SystemTopicEventSubscription",
+        ]) {
+            assert.match(example.table, new RegExp(`^  1\\s+${type}$`, "m"));
+        }
+    });
+
+    it("shows a revoked federated connection: no certificate, the trust, and how to restore it", () => {
+        const backup = federated.json.connections[1];
+        assert.deepEqual(backup.credential, {
+            type: "federated",
+            issuer: "https://login.fabrikam.example/tenants/contoso",
+            subject: "backup-agent:contoso",
+            audiences: ["api://AzureADTokenExchange"],
+            trustedFrom: "2026-11-02T09:00:00Z",
+            state: "revoked",
+        });
+        assert.deepEqual(backup.certificates, []);
+        assert.equal(backup.nextRotation, null);
+        assert.equal(backup.revokeIssuedBefore, "2026-12-01T08:00:00Z");
+        const block = federated.table.split("\n\n").find((b) => b.startsWith("backup:"))!;
+        assert.match(block, /credential: federated \(no certificate, no vault secret\) {2}\[REVOKED: removed; set credential\.trustedFrom at or after the cutoff/);
+        assert.match(block, /revocation: a federated credential trusted from before 2026-12-01T08:00:00Z is removed/);
+        assert.doesNotMatch(block, /certificates:|next rotation/);
+        assert.doesNotMatch(federated.table, /ApplicationFederatedIdentityCredential/, "a revoked credential is not declared");
+    });
+});
