@@ -113,7 +113,8 @@ export interface ConnectionCertificateInfo {
  * A third-party vendor's access to this tenant: an Entra application and service principal with
  * exactly the application permissions listed (admin-consented), authenticated by a certificate
  * unique to this connection, short-lived, rotated by redeploying and kept in Key Vault where only
- * the named readers can fetch it.
+ * the named readers can fetch it (or by a federated credential instead). Optionally pinned to the
+ * vendor's networks, and announcing each rotation to the vendor's webhook.
  */
 export class VendorConnection extends pulumi.ComponentResource {
     public readonly displayName: pulumi.Output<string>;
