@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import * as ts from "typescript";
 import { parse } from "yaml";
+import { planNodeArgs } from "../tests/support/planProcess";
 import { elapsed, median, ms, positiveIntegerFromEnv, printTable, printVerdict, ratio } from "./measure";
 
 // Issue 6, item 2: start-up, as whole processes (spawn to exit, wall clock), each run several
@@ -31,7 +32,7 @@ export async function run(): Promise<void> {
     const runs = positiveIntegerFromEnv("BENCH_STARTUP_RUNS", 5);
     const deploy = deployTypeScriptEnv();
     const kinds: ProcessKind[] = [
-        { name: "npm run plan (example stack)", args: ["-r", "ts-node/register/transpile-only", "components/plan/cli.ts"] },
+        { name: "npm run plan (example stack)", args: planNodeArgs() },
         { name: "bare program, one resource", args: ["-r", "ts-node/register/transpile-only", "bench/startupBare.ts"] },
         { name: "pulumi up load, type-checked", args: ["-r", "ts-node/register", "bench/startupStack.ts"], env: { TS_NODE_PROJECT: "tsconfig.json" } },
         { name: `pulumi up load, ${deploy.TS_NODE_PROJECT}`, args: ["-r", "ts-node/register", "bench/startupStack.ts"], env: deploy },

@@ -10,6 +10,7 @@ import { parseRfc3339, toRfc3339 } from "../time";
 import { setDeployInstant } from "../vendorConnection/clock";
 import type { ConnectionInventory } from "../vendorConnection/inventory";
 import { readStackConfigFile } from "./configFile";
+import { skipProviderSerialization } from "./providerSerialization";
 import { OfflineEngine, settle } from "./offlineEngine";
 import { planReport, renderPlan } from "./report";
 
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
         return fail([(err as Error).message]);
     }
 
+    skipProviderSerialization();
     const engine = new OfflineEngine({ appRoleIds: (clientId) => appRolesOf(clientId, stackConfig.config) });
     await pulumi.runtime.setMocks(engine, "vendor-connections", stackConfig.stack, false);
     pulumi.runtime.setAllConfig(stackConfig.config);

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseDocument } from "yaml";
+import { type PlanResult, runPlan } from "../support/planProcess";
 
 // `npm run plan` as a user runs it: a separate node process on the example stack (or a config file
 // written here), checked on what it prints and its exit code.
@@ -12,30 +12,8 @@ const root = resolve(__dirname, "..", "..");
 const EXAMPLE = join(root, "Pulumi.dev.yaml");
 const AT = "2026-12-01T09:00:00Z";
 
-interface PlanResult {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
-
 /** Runs the plan CLI exactly as `npm run plan -- <args>` does, in an environment of our choosing. */
-function plan(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PlanResult> {
-    return new Promise((done, failed) => {
-        execFile(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", "components/plan/cli.ts", ...args],
-            { cwd: root, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
-            (err, stdout, stderr) => {
-                const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
-                if (err && code === null) {
-                    failed(err);
-                } else {
-                    done({ code, stdout, stderr });
-                }
-            },
-        );
-    });
-}
+const plan = runPlan;
 
 /** The example stack with `edit` applied to its `config` map, in a temporary file. */
 function exampleWith(dir: string, name: string, edit: (config: Record<string, any>) => void): string {

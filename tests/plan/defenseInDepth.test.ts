@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
+import { type PlanResult, runPlan } from "../support/planProcess";
 
 // `npm run plan` on the example stack's defense-in-depth settings (issue 7): the security scanner
 // pinned to its ranges in report-only mode and notified by webhook, and backup switched to
@@ -12,12 +12,8 @@ import { parse } from "yaml";
 const root = resolve(__dirname, "..", "..");
 const AT = "2026-12-01T09:00:00Z";
 
-function plan(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done) =>
-        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "components/plan/cli.ts", "--at", AT, ...args], { cwd: root }, (err, stdout, stderr) =>
-            done({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
-        ),
-    );
+function plan(args: string[]): Promise<PlanResult> {
+    return runPlan(["--at", AT, ...args]);
 }
 
 describe("npm run plan: defense in depth", function () {

@@ -1,0 +1,84 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { OFFLINE_PROVIDER_TEXT } from "../../components/plan/providerSerialization";
+import { planNodeArgs, projectRoot, runPlan } from "../support/planProcess";
+
+// What makes `npm run plan` start fast (issue 6, item 2) must not change what it prints: the
+// caching TypeScript loader (components/plan/register.js) and the skipped provider serialization
+// (components/plan/providerSerialization.ts), each checked on its own and against ts-node.
+
+const run = promisify(execFile);
+const REGISTER = join(projectRoot, "components", "plan", "register.js");
+const AT = "2026-12-01T09:00:00Z";
+
+describe("npm run plan start-up", function () {
+    this.timeout(120_000);
+    let dir: string;
+
+    beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), "plan-startup-"));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("runs through the caching loader, and prints byte for byte what ts-node prints, cold cache and warm", async () => {
+        assert.deepEqual(planNodeArgs().slice(0, 2), ["-r", "./components/plan/register.js"]);
+        const cache = join(dir, "cache");
+        for (const args of [["--at", AT], ["--at", AT, "--json"]]) {
+            const reference = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "components/plan/cli.ts", ...args], { cwd: projectRoot });
+            const cold = await runPlan(args, { VENDOR_CONNECTIONS_TRANSPILE_CACHE: cache });
+            const warm = await runPlan(args, { VENDOR_CONNECTIONS_TRANSPILE_CACHE: cache });
+            assert.equal(cold.code, 0, cold.stderr);
+            assert.equal(cold.stdout, reference.stdout);
+            assert.equal(warm.stdout, reference.stdout);
+        }
+        // One entry per project file the plan loads (index.ts, the CLI, the components), no leftovers.
+        const entries = readdirSync(cache);
+        assert.ok(entries.length >= 20, `only ${entries.length} cached files`);
+        assert.ok(entries.every((name) => /^[0-9a-f]{64}\.js$/.test(name)), entries.join(", "));
+    });
+
+    it("transpiles an edited file again instead of serving the cached one, and never loads TypeScript on a warm cache", async () => {
+        const source = join(dir, "answer.ts");
+        const env = { ...process.env, VENDOR_CONNECTIONS_TRANSPILE_CACHE: join(dir, "cache") };
+        // Prints the module's value and whether the TypeScript compiler was loaded to get it.
+        const probe = `const v = require(${JSON.stringify(source)}).answer; console.log(JSON.stringify({ v, compiler: Object.keys(require.cache).some((f) => f.endsWith("typescript/lib/typescript.js")) }))`;
+        const load = async () => JSON.parse((await run(process.execPath, ["-r", REGISTER, "-e", probe], { env })).stdout);
+
+        writeFileSync(source, "export const answer: number = 41;\n");
+        assert.deepEqual(await load(), { v: 41, compiler: true });
+        assert.deepEqual(await load(), { v: 41, compiler: false });
+        writeFileSync(source, "export const answer: number = 42;\n");
+        assert.deepEqual(await load(), { v: 42, compiler: true });
+        assert.deepEqual(await load(), { v: 42, compiler: false });
+    });
+
+    it("reports a TypeScript syntax error with the file's name", async () => {
+        const source = join(dir, "broken.ts");
+        writeFileSync(source, "export const answer: = 42;\n");
+        const env = { ...process.env, VENDOR_CONNECTIONS_TRANSPILE_CACHE: join(dir, "cache") };
+        await assert.rejects(run(process.execPath, ["-r", REGISTER, "-e", `require(${JSON.stringify(source)})`], { env }), (err: { stderr: string }) => {
+            assert.match(err.stderr, /SyntaxError: .*broken\.ts: Type expected/);
+            return true;
+        });
+    });
+
+    it("registers a placeholder instead of the serialized certificate provider only when the plan asks", async () => {
+        const declare = async (skip: boolean) => {
+            const { stdout } = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "tests/plan/children/declareCertificate.ts"], {
+                cwd: projectRoot,
+                env: { ...process.env, SKIP: skip ? "1" : "0" },
+            });
+            return JSON.parse(stdout) as { skipped: boolean; provider: string };
+        };
+        const skipped = await declare(true);
+        assert.deepEqual(skipped, { skipped: true, provider: OFFLINE_PROVIDER_TEXT });
+        const serialized = await declare(false);
+        assert.equal(serialized.skipped, false);
+        assert.match(serialized.provider, /create/);
+        assert.ok(serialized.provider.length > 1000, "the real provider is serialized as code");
+    });
+});
