@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { planLoaderArgs } from "../tests/support/planProcess";
 
 // What every benchmark measures with and prints through: timing, sample statistics, the child
 // processes that give a measurement a memory of its own, and the figures and verdict lines.
@@ -97,15 +98,16 @@ export function positiveIntegerListFromEnv(name: string, fallback: readonly numb
 const BENCH_DIR = __dirname;
 
 /**
- * Runs a bench module in a fresh Node process (under ts-node, as `npm run bench` runs) and parses
- * the JSON document it prints as its last line. A fresh process per measurement gives each one
- * its own peak memory (maxRSS never goes down) and its own module cache.
+ * Runs a bench module in a fresh Node process and parses the JSON document it prints as its last
+ * line. A fresh process per measurement gives each one its own peak memory (maxRSS never goes
+ * down) and its own module cache. The TypeScript loads as `npm run plan` loads the stack
+ * (planLoaderArgs): no source maps behind every stack trace the SDK captures, as in compiled code.
  */
 export function runInChild<T>(module: string, args: readonly string[]): Promise<T> {
     return new Promise((done, fail) => {
         execFile(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", resolve(BENCH_DIR, module), ...args],
+            [...planLoaderArgs(), resolve(BENCH_DIR, module), ...args],
             { cwd: resolve(BENCH_DIR, ".."), maxBuffer: 64 * 1024 * 1024 },
             (err, stdout, stderr) => {
                 if (err) {

@@ -24,6 +24,11 @@ export function planNodeArgs(): string[] {
     return args;
 }
 
+/** The node arguments that load TypeScript for `npm run plan`: the plan script's, minus the script. */
+export function planLoaderArgs(): string[] {
+    return planNodeArgs().slice(0, -1);
+}
+
 /** Runs `npm run plan -- <args>` from the project root, in the environment given over this one's. */
 export function runPlan(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<PlanResult> {
     return new Promise((done, failed) => {
