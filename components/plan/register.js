@@ -7,7 +7,9 @@
 // source, tsconfig.json, the TypeScript version and this file. A later run with nothing changed
 // reads the cached JavaScript and never loads the TypeScript compiler (about 0.5 s here); an
 // edited file gets a new key, so the cache cannot serve stale code.
-// Plain JavaScript because it is what makes TypeScript loadable.
+// Plain JavaScript because it is what makes TypeScript loadable. Why not a library: tsx (esbuild,
+// with its own cache) planned the example stack in 1.05 s against 0.62 s through this file, and
+// ts-node has no cache at all.
 
 const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
