@@ -40,7 +40,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         validateVaultSettings({ ...vault, vaultName: vault.name }, "vault", issues, "name");
     }
 
-    const stackCutoff = raw.revokeIssuedBefore;
+    // Empty is Pulumi.yaml's declared default for this optional key: no cutoff.
+    const stackCutoff = raw.revokeIssuedBefore === "" ? undefined : raw.revokeIssuedBefore;
     if (stackCutoff !== undefined) {
         issues.collect(() => resolveRevocationCutoff([parseRevocationCutoff(stackCutoff, "revokeIssuedBefore")], now, "revokeIssuedBefore"));
     }

@@ -96,6 +96,14 @@ describe("stack configuration (components/config)", () => {
         assert.doesNotThrow(() => parseStackConfig({ ...minimal(), revokeIssuedBefore: "2026-12-01T09:00:00Z" }, NOW));
     });
 
+    it("reads an empty stack-wide cutoff (Pulumi.yaml's declared default) as none, and an empty connection cutoff as an error", () => {
+        const config = parseStackConfig({ ...minimal(), revokeIssuedBefore: "" }, NOW);
+        assert.equal(config.revokeIssuedBefore, undefined);
+        assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), revokeIssuedBefore: "" } } }, [
+            /^connections\.backup\.revokeIssuedBefore: "" is not an RFC 3339 instant/,
+        ]);
+    });
+
     it("refuses two connections that would share a vault secret, whatever the case", () => {
         assertIssues(
             {
