@@ -83,6 +83,18 @@ describe("README", () => {
         assert.match(connections[name].revokeIssuedBefore, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     });
 
+    it("CI runs the Quick start's two commands exactly, and fails when one of them fails", () => {
+        const quickStart = codeBlocks(section("Quick start"), "sh")[0]
+            .split("\n")
+            .map((line) => line.replace(/#.*$/, "").trim())
+            .filter((line) => line.length > 0);
+        assert.deepEqual(quickStart, ["npm ci && npm run plan", "npm ci && npm test"]);
+        const ci = readFileSync(resolve(root, ".ci", "run"), "utf8");
+        const ciCommands = ci.split("\n").filter((line) => line.startsWith("npm "));
+        assert.deepEqual(ciCommands, quickStart, ".ci/run must run the README's Quick start commands, no more and no less");
+        assert.match(ci, /^set -euo pipefail$/m, ".ci/run must stop at the first failing command");
+    });
+
     it("the configuration reference lists exactly the keys the config schema accepts", () => {
         const documented = [...section("Configuration reference").matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
         const accepted = [
