@@ -1,8 +1,26 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { APPLICATION_TYPE, CERTIFICATE_TYPE, DeployRun, DeploySimulator, fakeCertificateIssuer, ResourceVersion } from "../simulator";
-import { CertificatePolicy, resolveCertificatePolicy, scheduleCertificates } from "../../components/rotation";
+import { CERTIFICATE_TYPE, DeployRun, DeploySimulator, fakeCertificateIssuer, ResourceVersion } from "../simulator";
+import { CertificatePolicy, resolveCertificatePolicy } from "../../components/rotation";
 import { toRfc3339 } from "../../components/time";
+import {
+    CREDENTIAL_RESOURCES,
+    HISTORY_START as START,
+    PolicyDraw,
+    SECRET,
+    SERVICE_PRINCIPAL,
+    applicationId,
+    certificateSchedule,
+    changedResources,
+    deployInstants,
+    historyPermissions as permissions,
+    historyVault as vault,
+    instantBetween,
+    memoizedReplays,
+    policyDraw,
+    policyOf,
+    propertyRuns,
+} from "./support";
 
 // DESIGN.md's rotation invariants, checked over random deploy histories of the real VendorConnection
 // replayed by the redeploy simulator. Certificates come from the simulator's stand-in issuer: a real
@@ -17,21 +35,8 @@ import { toRfc3339 } from "../../components/time";
 // history is replayed once and every property checks the same 1,000 replays: fast-check draws the
 // same histories for the same seed, and shrinking replays the new ones it draws.
 
-const SECRET = "azure-native:keyvault:Secret";
-const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
-const START = Date.parse("2026-01-01T00:00:00Z");
-const vault = { vaultId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", vaultName: "kv", resourceGroupName: "rg" };
-const permissions = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
 const CONNECTIONS = ["vendor", "bystander"] as const;
 type ConnectionName = (typeof CONNECTIONS)[number];
-
-/** A connection's own credential resources: what a rotation or a revocation may touch. */
-const CREDENTIAL_RESOURCES = /^(cert|credential)-[ab]$|^secret$/;
-
-interface PolicyDraw {
-    lifetimeHours: number;
-    renewFraction: number; // renewBefore as a fraction of the lifetime
-}
 
 interface History {
     vendor: PolicyDraw;
@@ -41,7 +46,6 @@ interface History {
     suspension?: { fromDeploy: number; deploys: number };
 }
 
-const policyDraw = fc.record({ lifetimeHours: fc.integer({ min: 1, max: 24 * 90 }), renewFraction: fc.double({ min: 0.02, max: 0.5, noNaN: true }) });
 const histories: fc.Arbitrary<History> = fc.record(
     {
         vendor: policyDraw,
@@ -53,12 +57,6 @@ const histories: fc.Arbitrary<History> = fc.record(
     },
     { requiredKeys: ["vendor", "bystander", "gaps"] },
 );
-
-function policyOf(draw: PolicyDraw): { lifetime: string; renewBefore: string } {
-    const lifetimeSeconds = draw.lifetimeHours * 3600;
-    const renewBeforeSeconds = Math.max(1, Math.floor(lifetimeSeconds * draw.renewFraction));
-    return { lifetime: `PT${draw.lifetimeHours}H`, renewBefore: `PT${renewBeforeSeconds}S` };
-}
 
 /** What one deploy of the history declares, per connection. */
 interface DeployConfig {
@@ -76,15 +74,12 @@ interface Replay {
 }
 
 function deployConfigs(h: History, vendorPolicy: CertificatePolicy): DeployConfig[] {
-    const instants = [START];
-    for (const gap of h.gaps) {
-        instants.push(instants[instants.length - 1] + Math.max(1000, Math.floor(gap * vendorPolicy.renewBeforeMs)));
-    }
+    const instants = deployInstants(h.gaps, vendorPolicy.renewBeforeMs);
     const compromise = h.compromise && h.compromise.atDeploy < instants.length ? h.compromise : undefined;
     let cutoff: Date | undefined;
     if (compromise) {
         const earliest = START - vendorPolicy.lifetimeMs;
-        cutoff = new Date(Math.floor((earliest + compromise.position * (instants[compromise.atDeploy] - earliest)) / 1000) * 1000);
+        cutoff = instantBetween(earliest, instants[compromise.atDeploy], compromise.position);
     }
     const suspendedAt = (i: number) => h.suspension !== undefined && i >= h.suspension.fromDeploy && i < h.suspension.fromDeploy + h.suspension.deploys;
     return instants.map((t, i) => {
@@ -97,18 +92,9 @@ function deployConfigs(h: History, vendorPolicy: CertificatePolicy): DeployConfi
     });
 }
 
-const replays = new Map<string, Promise<Replay>>();
-
 /** Replays `h` once; later properties get the same replay. */
-function replay(h: History): Promise<Replay> {
-    const key = JSON.stringify(h);
-    let replayed = replays.get(key);
-    if (!replayed) {
-        replayed = replayAnew(h);
-        replays.set(key, replayed);
-    }
-    return replayed;
-}
+const replays = memoizedReplays(replayAnew);
+const replay = replays.replay;
 
 async function replayAnew(h: History): Promise<Replay> {
     const { VendorConnection } = await import("../../components");
@@ -131,10 +117,6 @@ async function replayAnew(h: History): Promise<Replay> {
 
 // ---- reading the simulated state ----------------------------------------------------------------
 
-function applicationId(sim: DeploySimulator, connection: ConnectionName): string {
-    return sim.one(APPLICATION_TYPE, `${connection}-app`).id!;
-}
-
 /** The connection's key credentials registered at `at` (valid or not), with the certificate each holds. */
 function registeredAt(sim: DeploySimulator, at: Date, connection: ConnectionName) {
     const certificates = sim.resourcesAt(at, CERTIFICATE_TYPE);
@@ -155,16 +137,11 @@ function secretThumbprint(secret: ResourceVersion): string | undefined {
     return (secret.inputs.tags as Record<string, string> | undefined)?.thumbprintSha1;
 }
 
-function changedResources(run: DeployRun, connection: ConnectionName): string[] {
-    return [...new Set(run.operations.filter((o) => o.name.startsWith(`${connection}-`)).map((o) => o.name.slice(connection.length + 1)))].sort();
-}
-
 function scheduleOf(r: Replay, deploy: DeployConfig, connection: ConnectionName): string {
     if (connection === "vendor" && deploy.suspended) {
         return "suspended";
     }
-    const schedule = scheduleCertificates({ policy: r.policies[connection], now: deploy.at, revokeIssuedBefore: [deploy.cutoffs[connection]] });
-    return schedule.certificates.map((c) => `${c.slot}=${c.identity}`).join(" ");
+    return certificateSchedule(r.policies[connection], deploy.at, [deploy.cutoffs[connection]]);
 }
 
 /** True when every gap between deploys is at most the connection's renewBefore: DESIGN.md's precondition for continuity. */
@@ -186,8 +163,7 @@ function activeStretches(r: Replay, connection: ConnectionName): [number, number
     return stretches;
 }
 
-// PROPERTY_RUNS lowers the count while developing; npm test runs the full 1,000.
-const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000), seed: 20261128 };
+const RUNS = propertyRuns(20261128);
 
 describe("rotation invariants over 1,000 simulated deploy histories each (real VendorConnection, stand-in issuer)", function () {
     this.timeout(900_000);

@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fc from "fast-check";
+import { APPLICATION_TYPE, DeployRun, DeploySimulator } from "../simulator";
+import { CertificatePolicy, scheduleCertificates } from "../../components/rotation";
 import { validationIssues } from "../support/validation";
 
 export { validationIssues };
@@ -15,3 +18,80 @@ export function assertOneIssue(action: () => unknown, path: string, ...patterns:
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
+
+// ---- random deploy histories replayed by the redeploy simulator (the *.property.test.ts files) ----
+
+
+// PROPERTY_RUNS lowers the count while developing; npm test runs the full 1,000.
+export function propertyRuns(seed: number): { numRuns: number; seed: number } {
+    return { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000), seed };
+}
+
+export const SECRET = "azure-native:keyvault:Secret";
+export const SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal";
+export const HISTORY_START = Date.parse("2026-01-01T00:00:00Z");
+export const historyVault = { vaultId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", vaultName: "kv", resourceGroupName: "rg" };
+export const historyPermissions = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
+
+/** A certificate connection's own credential resources: what a rotation or a revocation may touch. */
+export const CREDENTIAL_RESOURCES = /^(cert|credential)-[ab]$|^secret$/;
+
+export interface PolicyDraw {
+    lifetimeHours: number;
+    renewFraction: number; // renewBefore as a fraction of the lifetime
+}
+
+export const policyDraw: fc.Arbitrary<PolicyDraw> = fc.record({ lifetimeHours: fc.integer({ min: 1, max: 24 * 90 }), renewFraction: fc.double({ min: 0.02, max: 0.5, noNaN: true }) });
+
+export function policyOf(draw: PolicyDraw): { lifetime: string; renewBefore: string } {
+    const lifetimeSeconds = draw.lifetimeHours * 3600;
+    const renewBeforeSeconds = Math.max(1, Math.floor(lifetimeSeconds * draw.renewFraction));
+    return { lifetime: `PT${draw.lifetimeHours}H`, renewBefore: `PT${renewBeforeSeconds}S` };
+}
+
+/** Deploy instants from HISTORY_START on, `gaps` apart in units of `unitMs` (at least a second apart). */
+export function deployInstants(gaps: readonly number[], unitMs: number): number[] {
+    const instants = [HISTORY_START];
+    for (const gap of gaps) {
+        instants.push(instants[instants.length - 1] + Math.max(1000, Math.floor(gap * unitMs)));
+    }
+    return instants;
+}
+
+/** The instant at `position` (0..1) from `earliest` to `latest`, truncated to the second as config would give it. */
+export function instantBetween(earliest: number, latest: number, position: number): Date {
+    return new Date(Math.floor((earliest + position * (latest - earliest)) / 1000) * 1000);
+}
+
+/** Replays each history once, however many properties ask for it; `clear` after the suite. */
+export function memoizedReplays<H, R>(replayAnew: (h: H) => Promise<R>): { replay(h: H): Promise<R>; clear(): void } {
+    const replays = new Map<string, Promise<R>>();
+    return {
+        replay(h: H): Promise<R> {
+            const key = JSON.stringify(h);
+            let replayed = replays.get(key);
+            if (!replayed) {
+                replayed = replayAnew(h);
+                replays.set(key, replayed);
+            }
+            return replayed;
+        },
+        clear: () => replays.clear(),
+    };
+}
+
+export function applicationId(sim: DeploySimulator, connection: string): string {
+    return sim.one(APPLICATION_TYPE, `${connection}-app`).id!;
+}
+
+/** The connection's resources (names without the `<connection>-` prefix) that the run created, updated, replaced or deleted. */
+export function changedResources(run: DeployRun, connection: string): string[] {
+    return [...new Set(run.operations.filter((o) => o.name.startsWith(`${connection}-`)).map((o) => o.name.slice(connection.length + 1)))].sort();
+}
+
+/** The certificate slots and identities a deploy at `at` declares: when this changes, the connection may rotate. */
+export function certificateSchedule(policy: CertificatePolicy, at: Date, cutoffs: readonly (Date | undefined)[]): string {
+    return scheduleCertificates({ policy, now: at, revokeIssuedBefore: cutoffs })
+        .certificates.map((c) => `${c.slot}=${c.identity}`)
+        .join(" ");
+}
