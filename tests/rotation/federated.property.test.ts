@@ -41,8 +41,7 @@ interface History {
     repeatDeploy: number; // which deploy is run twice (modulo the number of deploys)
 }
 
-// Uniform in [min, max]: fc.double draws uniformly over the floating-point numbers, most of them tiny.
-const uniform = (min: number, max: number) => fc.integer({ min: 0, max: 1_000_000 }).map((n) => min + ((max - min) * n) / 1_000_000);
+const { uniform } = support;
 
 const histories: fc.Arbitrary<History> = fc.record(
     {

@@ -20,6 +20,7 @@ import {
     policyDraw,
     policyOf,
     propertyRuns,
+    uniform,
 } from "./support";
 
 // DESIGN.md's rotation invariants, checked over random deploy histories of the real VendorConnection
@@ -50,9 +51,9 @@ const histories: fc.Arbitrary<History> = fc.record(
     {
         vendor: policyDraw,
         bystander: policyDraw,
-        gaps: fc.array(fc.oneof(fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 1.01, max: 4, noNaN: true })), { minLength: 2, maxLength: 6 }),
+        gaps: fc.array(fc.oneof(uniform(0.01, 1), uniform(1.01, 4)), { minLength: 2, maxLength: 6 }),
         // The cutoff lies at `position` between a lifetime before the first deploy and deploy `atDeploy`.
-        compromise: fc.record({ atDeploy: fc.integer({ min: 1, max: 6 }), position: fc.double({ min: 0, max: 1, noNaN: true }), stackWide: fc.boolean() }),
+        compromise: fc.record({ atDeploy: fc.integer({ min: 1, max: 6 }), position: uniform(0, 1), stackWide: fc.boolean() }),
         suspension: fc.record({ fromDeploy: fc.integer({ min: 1, max: 6 }), deploys: fc.integer({ min: 1, max: 3 }) }),
     },
     { requiredKeys: ["vendor", "bystander", "gaps"] },
