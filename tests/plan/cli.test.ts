@@ -1,15 +1,14 @@
 import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { type PlanResult, runPlan } from "../support/planProcess";
+import { type PlanResult, projectRoot, runPlan } from "../support/planProcess";
 
 // `npm run plan` as a user runs it: a separate node process on the example stack (or a config file
 // written here), checked on what it prints and its exit code.
 
-const root = resolve(__dirname, "..", "..");
-const EXAMPLE = join(root, "Pulumi.dev.yaml");
+const EXAMPLE = join(projectRoot, "Pulumi.dev.yaml");
 const AT = "2026-12-01T09:00:00Z";
 
 /** Runs the plan CLI exactly as `npm run plan -- <args>` does, in an environment of our choosing. */

@@ -1,15 +1,14 @@
 import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
-import { type PlanResult, runPlan } from "../support/planProcess";
+import { type PlanResult, projectRoot, runPlan } from "../support/planProcess";
 
 // `npm run plan` on the example stack's defense-in-depth settings (issue 7): the security scanner
 // pinned to its ranges in report-only mode and notified by webhook, and backup switched to
 // federation and then revoked. The JSON keeps issue 5's shape; the new keys come after it.
 
-const root = resolve(__dirname, "..", "..");
 const AT = "2026-12-01T09:00:00Z";
 
 function plan(args: string[]): Promise<PlanResult> {
@@ -24,7 +23,7 @@ describe("npm run plan: defense in depth", function () {
 
     before(async () => {
         dir = mkdtempSync(join(tmpdir(), "plan-defense-"));
-        const config = parse(readFileSync(join(root, "Pulumi.dev.yaml"), "utf8")).config;
+        const config = parse(readFileSync(join(projectRoot, "Pulumi.dev.yaml"), "utf8")).config;
         const backup = config["vendor-connections:connections"].backup;
         delete backup.certificate;
         delete backup.readers;

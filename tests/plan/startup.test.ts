@@ -41,12 +41,15 @@ describe("npm run plan start-up", function () {
         assert.ok(entries.every((name) => /^[0-9a-f]{64}\.js$/.test(name)), entries.join(", "));
     });
 
+    /** Runs `script` in a node process with the plan's loader, caching in this test's folder. */
+    const throughLoader = (script: string) =>
+        run(process.execPath, ["-r", REGISTER, "-e", script], { env: { ...process.env, VENDOR_CONNECTIONS_TRANSPILE_CACHE: join(dir, "cache") } });
+
     it("transpiles an edited file again instead of serving the cached one, and never loads TypeScript on a warm cache", async () => {
         const source = join(dir, "answer.ts");
-        const env = { ...process.env, VENDOR_CONNECTIONS_TRANSPILE_CACHE: join(dir, "cache") };
         // Prints the module's value and whether the TypeScript compiler was loaded to get it.
         const probe = `const v = require(${JSON.stringify(source)}).answer; console.log(JSON.stringify({ v, compiler: Object.keys(require.cache).some((f) => f.endsWith("typescript/lib/typescript.js")) }))`;
-        const load = async () => JSON.parse((await run(process.execPath, ["-r", REGISTER, "-e", probe], { env })).stdout);
+        const load = async () => JSON.parse((await throughLoader(probe)).stdout);
 
         writeFileSync(source, "export const answer: number = 41;\n");
         assert.deepEqual(await load(), { v: 41, compiler: true });
@@ -59,8 +62,7 @@ describe("npm run plan start-up", function () {
     it("reports a TypeScript syntax error with the file's name", async () => {
         const source = join(dir, "broken.ts");
         writeFileSync(source, "export const answer: = 42;\n");
-        const env = { ...process.env, VENDOR_CONNECTIONS_TRANSPILE_CACHE: join(dir, "cache") };
-        await assert.rejects(run(process.execPath, ["-r", REGISTER, "-e", `require(${JSON.stringify(source)})`], { env }), (err: { stderr: string }) => {
+        await assert.rejects(throughLoader(`require(${JSON.stringify(source)})`), (err: { stderr: string }) => {
             assert.match(err.stderr, /SyntaxError: .*broken\.ts: Type expected/);
             return true;
         });

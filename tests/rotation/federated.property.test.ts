@@ -95,7 +95,6 @@ function deployConfigs(h: History, bystanderPolicy: CertificatePolicy): DeployCo
         cutoff = support.instantBetween(trustedFrom.getTime() - (announced - trustedFrom.getTime()), announced, compromise.position);
     }
     const reTrustAt = compromise && h.reTrust ? compromise.atDeploy + h.reTrust.deploysAfterCompromise : undefined;
-    const suspendedAt = (i: number) => h.suspension !== undefined && i >= h.suspension.fromDeploy && i < h.suspension.fromDeploy + h.suspension.deploys;
     return instants.map((t, i) => {
         const current = compromise !== undefined && i >= compromise.atDeploy ? cutoff : undefined;
         const reTrusted = reTrustAt !== undefined && i >= reTrustAt;
@@ -105,7 +104,7 @@ function deployConfigs(h: History, bystanderPolicy: CertificatePolicy): DeployCo
             stackCutoff: compromise?.stackWide ? current : undefined,
             trustedFrom: reTrusted ? new Date(instants[reTrustAt!]) : trustedFrom,
             subject: reTrusted && h.reTrust!.newSubject ? SUBJECTS[1] : SUBJECTS[0],
-            suspended: suspendedAt(i),
+            suspended: support.suspendedAtDeploy(h.suspension, i),
         };
     });
 }

@@ -20,6 +20,7 @@ import {
     policyDraw,
     policyOf,
     propertyRuns,
+    suspendedAtDeploy,
     uniform,
 } from "./support";
 
@@ -82,13 +83,12 @@ function deployConfigs(h: History, vendorPolicy: CertificatePolicy): DeployConfi
         const earliest = START - vendorPolicy.lifetimeMs;
         cutoff = instantBetween(earliest, instants[compromise.atDeploy], compromise.position);
     }
-    const suspendedAt = (i: number) => h.suspension !== undefined && i >= h.suspension.fromDeploy && i < h.suspension.fromDeploy + h.suspension.deploys;
     return instants.map((t, i) => {
         const announced = compromise !== undefined && i >= compromise.atDeploy ? cutoff : undefined;
         return {
             at: new Date(t),
             cutoffs: { vendor: announced, bystander: compromise?.stackWide ? announced : undefined },
-            suspended: suspendedAt(i),
+            suspended: suspendedAtDeploy(h.suspension, i),
         };
     });
 }

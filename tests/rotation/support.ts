@@ -21,7 +21,6 @@ export const DAY = 24 * HOUR;
 
 // ---- random deploy histories replayed by the redeploy simulator (the *.property.test.ts files) ----
 
-
 // PROPERTY_RUNS lowers the count while developing; npm test runs the full 1,000.
 export function propertyRuns(seed: number): { numRuns: number; seed: number } {
     return { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000), seed };
@@ -68,6 +67,11 @@ export function deployInstants(gaps: readonly number[], unitMs: number): number[
 /** The instant at `position` (0..1) from `earliest` to `latest`, truncated to the second as config would give it. */
 export function instantBetween(earliest: number, latest: number, position: number): Date {
     return new Date(Math.floor((earliest + position * (latest - earliest)) / 1000) * 1000);
+}
+
+/** Whether deploy `index` falls in a suspension drawn as `deploys` deploys from `fromDeploy` on. */
+export function suspendedAtDeploy(suspension: { fromDeploy: number; deploys: number } | undefined, index: number): boolean {
+    return suspension !== undefined && index >= suspension.fromDeploy && index < suspension.fromDeploy + suspension.deploys;
 }
 
 /** Replays each history once, however many properties ask for it; `clear` after the suite. */
