@@ -1,6 +1,8 @@
 // `npm run plan`: evaluates the example stack (index.ts) under the Pulumi mock engine with a stack
 // configuration file and prints what `pulumi up` would declare and rotate at a given instant.
 // Offline and deterministic: no Azure, no Pulumi CLI, no key generation.
+// First: the plan never runs a provider, so it loads none of what serializing one needs.
+import "./withoutProviderSerialization";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,7 +12,6 @@ import { parseRfc3339, toRfc3339 } from "../time";
 import { setDeployInstant } from "../vendorConnection/clock";
 import type { ConnectionInventory } from "../vendorConnection/inventory";
 import { readStackConfigFile } from "./configFile";
-import { skipProviderSerialization } from "./providerSerialization";
 import { OfflineEngine, settle } from "./offlineEngine";
 import { planReport, renderPlan } from "./report";
 
@@ -55,7 +56,6 @@ async function main(argv: string[]): Promise<number> {
         return fail([(err as Error).message]);
     }
 
-    skipProviderSerialization();
     const engine = new OfflineEngine({ appRoleIds: (clientId) => appRolesOf(clientId, stackConfig.config) });
     await pulumi.runtime.setMocks(engine, "vendor-connections", stackConfig.stack, false);
     pulumi.runtime.setAllConfig(stackConfig.config);

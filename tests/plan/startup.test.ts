@@ -9,11 +9,15 @@ import { planNodeArgs, projectRoot, runPlan } from "../support/planProcess";
 
 // What makes `npm run plan` start fast (issue 6, item 2) must not change what it prints: the
 // caching TypeScript loader (components/plan/register.js) and the skipped provider serialization
-// (components/plan/providerSerialization.ts), each checked on its own and against ts-node.
+// with the modules only serialization needs left unloaded (components/plan/providerSerialization.ts),
+// each checked on its own and against ts-node.
 
 const run = promisify(execFile);
 const REGISTER = join(projectRoot, "components", "plan", "register.js");
 const AT = "2026-12-01T09:00:00Z";
+/** Files that exist only once the TypeScript compiler or npm's package tree reader has loaded. */
+const COMPILER_FILE = /[\\/]typescript[\\/]lib[\\/]typescript\.js$/;
+const TREE_READER_FILE = /[\\/]@npmcli[\\/]arborist[\\/]lib[\\/]arborist[\\/]index\.js$/;
 
 describe("npm run plan start-up", function () {
     this.timeout(120_000);
@@ -57,6 +61,45 @@ describe("npm run plan start-up", function () {
         writeFileSync(source, "export const answer: number = 42;\n");
         assert.deepEqual(await load(), { v: 42, compiler: true });
         assert.deepEqual(await load(), { v: 42, compiler: false });
+    });
+
+    it("loads neither the TypeScript compiler nor npm's package tree reader on a warm cache", async () => {
+        const env = { VENDOR_CONNECTIONS_TRANSPILE_CACHE: join(dir, "cache") };
+        const cold = await runPlan(["--at", AT], env);
+        assert.equal(cold.code, 0, cold.stderr);
+        // Preloaded into the plan's process: at exit, reports which of the two it loaded.
+        const probe = join(dir, "probe.js");
+        writeFileSync(
+            probe,
+            `process.on("exit", () => { const files = Object.keys(require.cache); process.stderr.write(JSON.stringify({ ` +
+                `compiler: files.some((f) => ${COMPILER_FILE}.test(f)), treeReader: files.some((f) => ${TREE_READER_FILE}.test(f)) })); });`,
+        );
+        const warm = await runPlan(["--at", AT], { ...env, NODE_OPTIONS: `--require ${probe}` });
+        assert.equal(warm.code, 0, warm.stderr);
+        assert.equal(warm.stdout, cold.stdout);
+        assert.deepEqual(JSON.parse(warm.stderr), { compiler: false, treeReader: false });
+    });
+
+    it("still loads the deferred modules, and serializes with them as before, when something uses them", async () => {
+        // Pulumi's closure helpers, used after the plan's deferral: an identifier check through the
+        // compiler, and the packages a serialized closure would ship, through the tree reader.
+        const closure = (name: string) => JSON.stringify(join(projectRoot, "node_modules", "@pulumi", "pulumi", "runtime", "closure", name));
+        const loaded = (file: RegExp) => `Object.keys(require.cache).some((f) => ${file}.test(f))`;
+        const useSerializerModules = `
+            const before = { compiler: ${loaded(COMPILER_FILE)}, treeReader: ${loaded(TREE_READER_FILE)} };
+            const identifiers = [require(${closure("utils.js")}).isLegalFunctionName("rotate"), require(${closure("utils.js")}).isLegalFunctionName("1rotate")];
+            require(${closure("codePaths.js")}).computeCodePaths().then((paths) => console.log(JSON.stringify({
+                before, identifiers, packages: [...paths.keys()].sort(), after: { compiler: ${loaded(COMPILER_FILE)}, treeReader: ${loaded(TREE_READER_FILE)} },
+            })));`;
+        const deferral = `require(${JSON.stringify(join(projectRoot, "components", "plan", "providerSerialization.ts"))}).skipProviderSerialization();`;
+        await throughLoader(deferral); // warms the loader's cache, whose first transpile loads the compiler
+        const deferred = JSON.parse((await throughLoader(deferral + useSerializerModules)).stdout);
+        const plain = JSON.parse((await throughLoader(useSerializerModules)).stdout);
+        assert.deepEqual(deferred.before, { compiler: false, treeReader: false });
+        assert.deepEqual(deferred.after, { compiler: true, treeReader: true });
+        assert.deepEqual(deferred.identifiers, [true, false]);
+        assert.deepEqual(deferred.packages, plain.packages);
+        assert.ok(plain.packages.includes("node_modules/node-forge"), plain.packages.join(", "));
     });
 
     it("reports a TypeScript syntax error with the file's name", async () => {
