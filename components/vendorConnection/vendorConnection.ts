@@ -227,66 +227,66 @@ export class VendorConnection extends pulumi.ComponentResource {
         vault: VaultReference,
         application: azuread.Application,
     ): { issued: { planned: PlannedCertificate; certificate: Certificate }[]; secret: keyvault.Secret } {
-            const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
-                planned,
-                certificate: this.declareCertificate(name, displayName, planned, plan, application),
-            }));
-            const active = issued.find((c) => c.planned.active);
+        const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
+            planned,
+            certificate: this.declareCertificate(name, displayName, planned, plan, application),
+        }));
+        const active = issued.find((c) => c.planned.active);
 
-            const secret = new keyvault.Secret(
-                `${name}-secret`,
-                {
-                    resourceGroupName: vault.resourceGroupName,
-                    vaultName: vault.vaultName,
-                    secretName,
-                    // The secret is updated in place (a new version), never replaced: Key Vault keeps a
-                    // deleted secret's name reserved while it is soft-deleted, and purge protection
-                    // forbids purging it, so a delete-and-recreate would fail for up to 90 days.
-                    properties: active
-                        ? {
-                              // The SDK does not mark `value` secret by itself.
-                              value: pulumi.secret(active.certificate.pfxBase64),
-                              contentType: "application/x-pkcs12",
-                              attributes: {
-                                  enabled: true,
-                                  notBefore: active.certificate.notBefore.apply(epochSeconds),
-                                  expires: active.certificate.notAfter.apply(epochSeconds),
-                              },
-                          }
-                        : { value: pulumi.secret(SUSPENDED_SECRET_VALUE), contentType: "text/plain", attributes: { enabled: false } },
-                    tags: active
-                        ? {
-                              connection: name,
-                              applicationClientId: application.clientId,
-                              thumbprintSha1: active.certificate.thumbprintSha1,
-                              notAfter: active.certificate.notAfter,
-                          }
-                        : { connection: name, applicationClientId: application.clientId, state: "suspended" },
-                },
-                { parent: this },
-            );
+        const secret = new keyvault.Secret(
+            `${name}-secret`,
+            {
+                resourceGroupName: vault.resourceGroupName,
+                vaultName: vault.vaultName,
+                secretName,
+                // The secret is updated in place (a new version), never replaced: Key Vault keeps a
+                // deleted secret's name reserved while it is soft-deleted, and purge protection
+                // forbids purging it, so a delete-and-recreate would fail for up to 90 days.
+                properties: active
+                    ? {
+                          // The SDK does not mark `value` secret by itself.
+                          value: pulumi.secret(active.certificate.pfxBase64),
+                          contentType: "application/x-pkcs12",
+                          attributes: {
+                              enabled: true,
+                              notBefore: active.certificate.notBefore.apply(epochSeconds),
+                              expires: active.certificate.notAfter.apply(epochSeconds),
+                          },
+                      }
+                    : { value: pulumi.secret(SUSPENDED_SECRET_VALUE), contentType: "text/plain", attributes: { enabled: false } },
+                tags: active
+                    ? {
+                          connection: name,
+                          applicationClientId: application.clientId,
+                          thumbprintSha1: active.certificate.thumbprintSha1,
+                          notAfter: active.certificate.notAfter,
+                      }
+                    : { connection: name, applicationClientId: application.clientId, state: "suspended" },
+            },
+            { parent: this },
+        );
 
-            if (!plan.suspended) {
-                const readerRole = pulumi
-                    .output(vault.vaultId)
-                    .apply((vaultId) => `/subscriptions/${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
-                for (const reader of plan.readers) {
-                    new authorization.RoleAssignment(
-                        `${name}-reader-${reader}`,
-                        {
-                            principalId: reader,
-                            // Readers are vendor identities (service principals or managed identities).
-                            // Saying so lets ARM skip the directory lookup that fails with
-                            // PrincipalNotFound for principals created moments before.
-                            principalType: "ServicePrincipal",
-                            roleDefinitionId: readerRole,
-                            // Scoped to this one secret: a reader of one vendor's certificate sees no other.
-                            scope: pulumi.interpolate`${vault.vaultId}/secrets/${secret.name}`,
-                        },
-                        { parent: this },
-                    );
-                }
+        if (!plan.suspended) {
+            const readerRole = pulumi
+                .output(vault.vaultId)
+                .apply((vaultId) => `/subscriptions/${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
+            for (const reader of plan.readers) {
+                new authorization.RoleAssignment(
+                    `${name}-reader-${reader}`,
+                    {
+                        principalId: reader,
+                        // Readers are vendor identities (service principals or managed identities).
+                        // Saying so lets ARM skip the directory lookup that fails with
+                        // PrincipalNotFound for principals created moments before.
+                        principalType: "ServicePrincipal",
+                        roleDefinitionId: readerRole,
+                        // Scoped to this one secret: a reader of one vendor's certificate sees no other.
+                        scope: pulumi.interpolate`${vault.vaultId}/secrets/${secret.name}`,
+                    },
+                    { parent: this },
+                );
             }
+        }
         return { issued, secret };
     }
 
