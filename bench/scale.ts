@@ -1,4 +1,4 @@
-import { megabytes, ms, positiveIntegerListFromEnv, printTable, printVerdict, ratio, runInChild } from "./measure";
+import { megabytes, ms, positiveIntegerFromEnv, positiveIntegerListFromEnv, printTable, printVerdict, ratio, runInChild } from "./measure";
 import type { ScaleSample } from "./scaleChild";
 
 // Issue 6, item 1: evaluation scale. The stack program (index.ts: VendorVault + one
@@ -17,12 +17,18 @@ import type { ScaleSample } from "./scaleChild";
 //   typed resource; an azuread Application has about 60, this resource none, so no program that
 //   declares Entra and Key Vault resources through their SDK classes comes near it.
 //
+// Each N runs REPEATS rounds of the three programs, interleaved so that the machine's drift falls
+// on all three alike; each program's row is its round with the median time (one run's ratio swung
+// from 1.28x to 1.48x between two full runs on this shared machine).
+//
 // Environment:
-//   BENCH_SCALE_SIZES  comma-separated connection counts (default 10,50,100,500; about 3 minutes)
+//   BENCH_SCALE_SIZES    comma-separated connection counts (default 10,50,100,500)
+//   BENCH_SCALE_REPEATS  rounds per N (default 3; about 5 minutes in all)
 
 const DEFAULT_SIZES = [10, 50, 100, 500];
 const MAX_GROWTH_500_OVER_50 = 11;
 const MAX_OVERHEAD_PER_RESOURCE = 1.5;
+const DEFAULT_REPEATS = 3;
 
 interface ScaleRow {
     readonly connections: number;
@@ -33,16 +39,27 @@ interface ScaleRow {
 
 export async function run(): Promise<void> {
     const sizes = positiveIntegerListFromEnv("BENCH_SCALE_SIZES", DEFAULT_SIZES);
+    const repeats = positiveIntegerFromEnv("BENCH_SCALE_REPEATS", DEFAULT_REPEATS);
     const rows: ScaleRow[] = [];
     for (const connections of sizes) {
-        const stack = await runInChild<ScaleSample>("scaleChild.ts", ["stack", String(connections)]);
-        const plain = await runInChild<ScaleSample>("scaleChild.ts", ["bare", String(stack.resources)]);
-        const typed = await runInChild<ScaleSample>("scaleChild.ts", ["typed", JSON.stringify(stack.types)]);
-        rows.push({ connections, stack, plain, typed });
-        console.log(`N=${connections}: ${ms(stack.ms)} ms, ${stack.resources} resources`);
+        const rounds: { stack: ScaleSample; plain: ScaleSample; typed: ScaleSample }[] = [];
+        for (let round = 0; round < repeats; round++) {
+            const stack = await runInChild<ScaleSample>("scaleChild.ts", ["stack", String(connections)]);
+            const plain = await runInChild<ScaleSample>("scaleChild.ts", ["bare", String(stack.resources)]);
+            const typed = await runInChild<ScaleSample>("scaleChild.ts", ["typed", JSON.stringify(stack.types)]);
+            rounds.push({ stack, plain, typed });
+        }
+        const row = {
+            connections,
+            stack: medianRun(rounds.map((r) => r.stack)),
+            plain: medianRun(rounds.map((r) => r.plain)),
+            typed: medianRun(rounds.map((r) => r.typed)),
+        };
+        rows.push(row);
+        console.log(`N=${connections}: ${ms(row.stack.ms)} ms (median of ${repeats}), ${row.stack.resources} resources`);
     }
     printTable(
-        "stack program under the mock engine, one process per N; ms = evaluation wall time; per-resource ratios against the baselines at the same resource count",
+        `stack program under the mock engine, one process per run; ms = evaluation wall time, median of ${repeats} interleaved runs; per-resource ratios against the baselines at the same resource count`,
         ["N", "resources", "ms", "ms/conn", "ms/res", "peak MB", "MB/conn", "typed MB/conn", "plain ms/res", "typed ms/res", "vs plain", "vs typed"],
         rows.map(({ connections, stack, plain, typed }) => [
             String(connections),
@@ -60,6 +77,11 @@ export async function run(): Promise<void> {
         ]),
     );
     printVerdicts(rows);
+}
+
+/** The run with the median time (the lower middle one of an even count). */
+function medianRun(samples: readonly ScaleSample[]): ScaleSample {
+    return [...samples].sort((a, b) => a.ms - b.ms)[Math.floor((samples.length - 1) / 2)];
 }
 
 /** Memory the evaluation added, per connection: peak RSS over the RSS with every module loaded. */
