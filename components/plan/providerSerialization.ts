@@ -31,16 +31,17 @@ const SERIALIZER_ONLY_MODULES: readonly { readonly request: string; readonly fro
 /**
  * Makes dynamic resources register OFFLINE_PROVIDER_TEXT instead of their serialized provider, for
  * the rest of this process. Called before anything loads @pulumi/pulumi, it also defers loading
- * the modules only serialization needs until something uses them. Returns false, changing
- * nothing, if this SDK version keeps its serializer elsewhere: the plan is then only slower.
+ * the modules only serialization needs until something uses them. Returns false if this SDK
+ * version keeps its serializer elsewhere: providers are then serialized as usual (the deferred
+ * modules load when that needs them), and the plan is only slower.
  */
 export function skipProviderSerialization(): boolean {
-    const resolved = SERIALIZER_ONLY_MODULES.map(({ request, from }) => resolveFrom(request, from));
-    if (resolved.includes(undefined)) {
-        return false;
-    }
-    for (const path of resolved as string[]) {
-        deferLoading(path);
+    for (const { request, from } of SERIALIZER_ONLY_MODULES) {
+        // One this SDK version does not have, or requires from elsewhere, is simply loaded as usual.
+        const path = resolveFrom(request, from);
+        if (path !== undefined) {
+            deferLoading(path);
+        }
     }
     let serializer: { serializeFunction?: unknown };
     try {
