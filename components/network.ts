@@ -103,6 +103,11 @@ export interface IpRangeRules {
     readonly ipv6: boolean;
     /** The shortest prefix accepted (the widest range). Default: any. */
     readonly minPrefix?: number;
+    /**
+     * Why ranges wider than `minPrefix` are refused, when that is this library's rule rather than
+     * the service's own limit. Default: the message says the service accepts no wider prefix.
+     */
+    readonly minPrefixReason?: string;
     /** Reject ranges in private address space. Default: false. */
     readonly publicOnly?: boolean;
     /** The most entries accepted. Default: no limit. */
@@ -138,7 +143,12 @@ export function checkIpRanges(entries: readonly unknown[] | undefined, path: str
         if (range.version === 6 && !rules.ipv6) {
             issues.add(entryPath, `${entry} is IPv6; ${rules.service} accepts IPv4 addresses and ranges only.`);
         } else if (rules.minPrefix !== undefined && prefixLength(range) < rules.minPrefix) {
-            issues.add(entryPath, `${entry} is too wide; ${rules.service} accepts prefixes of /${rules.minPrefix} or longer.`);
+            issues.add(
+                entryPath,
+                rules.minPrefixReason === undefined
+                    ? `${entry} is too wide; ${rules.service} accepts prefixes of /${rules.minPrefix} or longer.`
+                    : `${entry} is too wide; use prefixes of /${rules.minPrefix} or longer: ${rules.minPrefixReason}`,
+            );
         } else if (rules.publicOnly && overlapsPrivateRange(range)) {
             issues.add(entryPath, `${entry} is private address space; ${rules.service} sees only public source addresses, so list the public ranges the traffic leaves from.`);
         }

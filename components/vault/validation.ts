@@ -30,9 +30,20 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
             `${JSON.stringify(vaultName)} is not a valid Key Vault name; use 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without consecutive hyphens.`,
         );
     }
+    // Key Vault IP rules take public IPv4 addresses and ranges only; ARM refuses RFC 1918 ranges at
+    // deploy time ("belongs to forbidden range ... (private IP addresses)", Azure/azure-powershell#11471;
+    // learn.microsoft.com/azure/key-vault/general/network-security). Key Vault itself would take
+    // 0.0.0.0/0, but with defaultAction Deny that switches the firewall off without a word, so wide
+    // ranges are refused here, at the same /8 bound as the Conditional Access named locations
+    // (vendorConnection/networkPolicyPlan.ts). A single address is kept as a /32, the form Key Vault
+    // stores, so the next deploy sees no diff (hashicorp/terraform-provider-azurerm#2164).
     const ranges = checkIpRanges(allowedIpRanges, joinPath(path, "allowedIpRanges"), issues, {
         service: "the Key Vault firewall",
         ipv6: false,
+        publicOnly: true,
+        minPrefix: 8,
+        minPrefixReason:
+            "a wider range lets much of the internet reach the vault (0.0.0.0/0 all of it), which turns the firewall off; to allow every network, omit allowedIpRanges.",
         whenEmpty:
             "which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow.",
     });
