@@ -1,4 +1,6 @@
+import { redactUrl } from "../url";
 import type { ConnectionInventory, DefenseInventory } from "../vendorConnection/inventory";
+import { ENCRYPTED_WEBHOOK_PLACEHOLDER } from "./configFile";
 import type { DeclaredResource } from "./offlineEngine";
 
 /** What `npm run plan --json` prints: the shape is part of the product's interface. */
@@ -7,8 +9,18 @@ export interface PlanReport {
     connections: PlannedConnection[];
 }
 
+/**
+ * Rotation notices as planned: the webhook without its query, or null with `webhookEncrypted`
+ * when the stack configuration holds it encrypted (the offline plan cannot decrypt it).
+ */
+export interface PlannedNotify {
+    webhook: string | null;
+    webhookEncrypted: boolean;
+    events: string[];
+}
+
 /** Issue 5's keys come first and keep their shape; the defense-in-depth keys follow them. */
-export interface PlannedConnection extends DefenseInventory {
+export interface PlannedConnection extends Omit<DefenseInventory, "notify"> {
     name: string;
     displayName: string;
     permissions: { api: string; role: string; broad: boolean }[];
@@ -16,7 +28,11 @@ export interface PlannedConnection extends DefenseInventory {
     revokeIssuedBefore: string | null;
     nextRotation: string | null;
     certificates: { slot: string; identity: string; notBefore: string; notAfter: string; active: boolean }[];
+    notify: PlannedNotify | null;
 }
+
+// What the inventory shows for the placeholder configFile.ts puts in place of an encrypted webhook.
+const ENCRYPTED_WEBHOOK = redactUrl(ENCRYPTED_WEBHOOK_PLACEHOLDER);
 
 /** Builds the report from the stack's `inventory` output, keeping only what a plan can know offline. */
 export function planReport(at: string, inventory: Readonly<Record<string, ConnectionInventory>>): PlanReport {
@@ -33,9 +49,14 @@ export function planReport(at: string, inventory: Readonly<Record<string, Connec
             certificates: c.certificates.map(({ slot, identity, notBefore, notAfter, active }) => ({ slot, identity, notBefore, notAfter, active })),
             credential: c.credential,
             allowedIpRanges: c.allowedIpRanges,
-            notify: c.notify,
+            notify: c.notify && plannedNotify(c.notify),
         })),
     };
+}
+
+function plannedNotify({ webhook, events }: NonNullable<DefenseInventory["notify"]>): PlannedNotify {
+    const encrypted = webhook === ENCRYPTED_WEBHOOK;
+    return { webhook: encrypted ? null : webhook, webhookEncrypted: encrypted, events };
 }
 
 /** The human-readable plan: one block per connection, then what the deploy declares. */
@@ -107,7 +128,7 @@ function defenseLines(c: PlannedConnection): string[] {
         lines.push(`  sign-in only from: ${allowedIpRanges.ranges.join(", ")}  [Conditional Access, ${mode}]`);
     }
     if (notify) {
-        lines.push(`  rotation notices: ${notify.events.map((e) => e.replace("Microsoft.KeyVault.", "")).join(", ")} to ${notify.webhook}`);
+        lines.push(`  rotation notices: ${notify.events.map((e) => e.replace("Microsoft.KeyVault.", "")).join(", ")} to ${notify.webhook ?? "(encrypted in the stack configuration)"}`);
     }
     return lines;
 }

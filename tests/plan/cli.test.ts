@@ -196,7 +196,7 @@ describe("npm run plan (the CLI, as separate processes)", function () {
             [["--colour"], /Unknown option '--colour'[\s\S]*usage: npm run plan/],
             [["--config-file", join(dir, "Pulumi.missing.yaml")], /Pulumi\.missing\.yaml: cannot read the stack configuration file \(ENOENT\)/],
             [["--config-file", notYaml], /Pulumi\.garbled\.yaml: not valid YAML/],
-            [["--config-file", encrypted], /is encrypted \(secure:\)/],
+            [["--config-file", encrypted], /: vendor-connections:revokeIssuedBefore is encrypted \(secure:\), which the offline plan cannot decrypt/],
         ];
         for (let i = 0; i < cases.length; i += 2) {
             const results = await Promise.all(cases.slice(i, i + 2).map(([args]) => plan(args)));

@@ -53,6 +53,7 @@ describe("npm run plan: defense in depth", function () {
         assert.deepEqual(scanner.allowedIpRanges, { ranges: ["198.51.100.0/26", "2001:db8:4e57::/48"], state: "reportOnly" });
         assert.deepEqual(scanner.notify, {
             webhook: "https://hooks.northwind.example/m365/certificate-rotated",
+            webhookEncrypted: false,
             events: ["Microsoft.KeyVault.SecretNewVersionCreated", "Microsoft.KeyVault.SecretNearExpiry"],
         });
     });
