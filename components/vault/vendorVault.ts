@@ -34,9 +34,9 @@ export interface VendorVaultArgs {
      */
     vaultName?: string;
     /**
-     * IPv4 addresses or CIDR ranges allowed to reach the vault. When given, every other network is
-     * denied (trusted Azure services excepted). Default: reachable from all networks; RBAC still
-     * decides who may read.
+     * Public IPv4 addresses or CIDR ranges (/8 or narrower) allowed to reach the vault. When given,
+     * every other network is denied (trusted Azure services excepted). Default: reachable from all
+     * networks; RBAC still decides who may read.
      */
     allowedIpRanges?: string[];
     /** Days a deleted secret or vault stays recoverable, 7 to 90. Default: 90. */
