@@ -35,6 +35,16 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
         };
         const namesOf = (run: DeployRun, connection: string) =>
             [...run.creates, ...run.replaces, ...run.deletes, ...run.updates].filter((r) => r.name.startsWith(`${connection}-`)).map((r) => r.name);
+        // README "Rotation": the vault secret is updated in place (a new secret version), never
+        // replaced: a replacement deletes the secret, and Key Vault keeps a deleted secret's name
+        // reserved while it is soft-deleted, so the vendor's secret name would be lost.
+        const assertSecretUpdatedInPlace = (run: DeployRun, what: string) => {
+            const operations = run.operations.filter((o) => o.type === SECRET && o.name === "archiver-secret").map((o) => o.kind);
+            assert.deepEqual(operations, ["update"], `${what}: the operations on archiver-secret`);
+            assert.ok(run.updates.some((r) => r.type === SECRET && r.name === "archiver-secret"), `${what}: archiver-secret is not among the updates`);
+            assert.ok(!run.replaces.some((r) => r.name === "archiver-secret"), `${what}: archiver-secret was replaced`);
+            assert.ok(!run.deletes.some((r) => r.name === "archiver-secret"), `${what}: archiver-secret was deleted`);
+        };
         const archiverCredentials = (at: Date) =>
             [...sim.keyCredentialsAt(at).values()].flat().filter((c) => c.name.startsWith("archiver-"));
 
@@ -44,6 +54,7 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
         for (const at of deploys) {
             runs.push(await sim.up(at, program(at)));
         }
+        runs.slice(1).forEach((run, i) => assertSecretUpdatedInPlace(run, `the scheduled rotation at ${deploys[i + 1].toISOString()}`));
         // Each scheduled rotation adds the new slot and keeps the previous certificate registered.
         assert.deepEqual(archiverCredentials(new Date("2026-11-24T10:00:00Z")).map((c) => c.name).sort(), ["archiver-credential-a", "archiver-credential-b"]);
         assert.deepEqual(sim.keyCredentialGaps(deploys[0], new Date("2026-12-15T00:00:00Z")), []);
@@ -53,6 +64,7 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
         const at = new Date("2026-12-15T09:00:00Z");
         const response = await sim.up(at, program(at, cutoff));
 
+        assertSecretUpdatedInPlace(response, "the revocation");
         assert.deepEqual(namesOf(response, "backup"), [], "backup saw no operation");
         assert.deepEqual(namesOf(response, "scanner"), [], "scanner saw no operation");
         const registered = archiverCredentials(new Date("2026-12-15T09:30:00Z"));
