@@ -1,3 +1,4 @@
+import { MAX_NAME_LENGTH } from "../certificate/limits";
 import { IssueCollector, joinPath } from "../errors";
 import { ResolvedPermission, resolvePermissions } from "../permissions";
 import {
@@ -94,6 +95,14 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
             `${JSON.stringify(secretName)} is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens` +
                 (settings.secretName === undefined ? ` (the secret is named "<connection name>-certificate")` : "") +
                 ".",
+        );
+    }
+
+    // The connection's name is its certificates' subject common name (stable under renames).
+    if (!federated && name.length > MAX_NAME_LENGTH) {
+        issues.add(
+            path || "name",
+            `${JSON.stringify(name)} is ${name.length} characters long; a certificate connection's name is its certificates' common name, so use at most ${MAX_NAME_LENGTH}.`,
         );
     }
 

@@ -140,10 +140,19 @@ export class VendorConnection extends pulumi.ComponentResource {
         this.plan = validateArgs(name, args, this);
         const { plan } = this;
         const displayName = args.displayName ?? name;
+        const apis = new ApiLookup(this);
 
         const application = new azuread.Application(
             `${name}-app`,
-            { displayName, signInAudience: "AzureADMyOrg", owners: args.owners, notes: args.notes },
+            {
+                displayName,
+                signInAudience: "AzureADMyOrg",
+                owners: args.owners,
+                notes: args.notes,
+                // The permissions the app asks for, also without our consent: an admin granting
+                // consent in the portal grants exactly these, and the portal lists them.
+                requiredResourceAccesses: requiredResourceAccesses(plan.permissions, apis),
+            },
             { parent: this },
         );
         const servicePrincipal = new azuread.ServicePrincipal(
@@ -160,7 +169,7 @@ export class VendorConnection extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, displayName, plan, plan.secretName, args.vault!, application);
+        const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application);
         if (plan.credential.type === "federated") {
             declareFederatedCredential(this, name, plan.credential, application);
         }
@@ -174,7 +183,7 @@ export class VendorConnection extends pulumi.ComponentResource {
         }
 
         if (plan.grantConsent) {
-            this.declareConsent(name, plan.permissions, servicePrincipal);
+            this.declareConsent(name, plan.permissions, servicePrincipal, apis);
         }
 
         this.displayName = pulumi.output(displayName);
@@ -221,7 +230,6 @@ export class VendorConnection extends pulumi.ComponentResource {
      */
     private declareCertificates(
         name: string,
-        displayName: pulumi.Input<string>,
         plan: ConnectionPlan,
         secretName: string,
         vault: VaultReference,
@@ -229,7 +237,7 @@ export class VendorConnection extends pulumi.ComponentResource {
     ): { issued: { planned: PlannedCertificate; certificate: Certificate }[]; secret: keyvault.Secret } {
         const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
             planned,
-            certificate: this.declareCertificate(name, displayName, planned, plan, application),
+            certificate: this.declareCertificate(name, planned, plan, application),
         }));
         const active = issued.find((c) => c.planned.active);
 
@@ -247,10 +255,11 @@ export class VendorConnection extends pulumi.ComponentResource {
                           // The SDK does not mark `value` secret by itself.
                           value: pulumi.secret(active.certificate.pfxBase64),
                           contentType: "application/x-pkcs12",
+                          // From the schedule, equal to the certificate's own dates: known at preview.
                           attributes: {
                               enabled: true,
-                              notBefore: active.certificate.notBefore.apply(epochSeconds),
-                              expires: active.certificate.notAfter.apply(epochSeconds),
+                              notBefore: epochSeconds(active.planned.notBefore),
+                              expires: epochSeconds(active.planned.notAfter),
                           },
                       }
                     : { value: pulumi.secret(SUSPENDED_SECRET_VALUE), contentType: "text/plain", attributes: { enabled: false } },
@@ -259,7 +268,7 @@ export class VendorConnection extends pulumi.ComponentResource {
                           connection: name,
                           applicationClientId: application.clientId,
                           thumbprintSha1: active.certificate.thumbprintSha1,
-                          notAfter: active.certificate.notAfter,
+                          notAfter: toRfc3339(active.planned.notAfter),
                       }
                     : { connection: name, applicationClientId: application.clientId, state: "suspended" },
             },
@@ -293,7 +302,6 @@ export class VendorConnection extends pulumi.ComponentResource {
     /** One certificate slot: the certificate itself and its key credential on the application. */
     private declareCertificate(
         name: string,
-        displayName: pulumi.Input<string>,
         planned: PlannedCertificate,
         plan: ConnectionPlan,
         application: azuread.Application,
@@ -301,7 +309,10 @@ export class VendorConnection extends pulumi.ComponentResource {
         const certificate = new Certificate(
             `${name}-cert-${planned.slot}`,
             {
-                commonName: displayName,
+                // The connection's name, not its display name: the subject is part of the
+                // certificate, so a cosmetic rename would otherwise re-issue both slots at once
+                // and cut the vendor off until it fetched the new one.
+                commonName: name,
                 keySize: plan.policy?.keySize,
                 notBefore: toRfc3339(planned.notBefore),
                 notAfter: toRfc3339(planned.notAfter),
@@ -318,43 +329,94 @@ export class VendorConnection extends pulumi.ComponentResource {
                 value: certificate.certificatePem,
                 // Exactly the certificate's validity: Entra rejects a key credential that ends after
                 // its certificate, and a longer registration would outlive the rotation policy.
-                startDate: certificate.notBefore,
-                endDate: certificate.notAfter,
+                // From the schedule, which the certificate's own dates are: known at preview.
+                startDate: toRfc3339(planned.notBefore),
+                endDate: toRfc3339(planned.notAfter),
             },
-            { parent: this },
+            {
+                parent: this,
+                // A key credential is replaced only when its slot's certificate is superseded
+                // (expired, revoked or re-issued for a new policy), never while it must keep
+                // working. Deleting first removes it in its own step: Pulumi runs the deferred
+                // deletes of create-before-delete replacements only once the whole update has
+                // succeeded, so a failure anywhere else in a large stack would leave a revoked
+                // credential registered (pulumi/pulumi#9979).
+                deleteBeforeReplace: true,
+            },
         );
         return certificate;
     }
 
     /** Admin consent: one app role assignment per granted role, on the API's service principal in this tenant. */
-    private declareConsent(name: string, permissions: readonly ResolvedPermission[], servicePrincipal: azuread.ServicePrincipal): void {
-        const apis = new Map<string, pulumi.Output<azuread.GetServicePrincipalResult>>();
+    private declareConsent(name: string, permissions: readonly ResolvedPermission[], servicePrincipal: azuread.ServicePrincipal, apis: ApiLookup): void {
         for (const permission of permissions) {
-            let api = apis.get(permission.apiClientId);
-            if (!api) {
-                api = azuread.getServicePrincipalOutput({ clientId: permission.apiClientId }, { parent: this });
-                apis.set(permission.apiClientId, api);
-            }
-            const appRoleId =
-                permission.appRoleId ??
-                api.appRoleIds.apply((ids) => {
-                    const id = ids[permission.role];
-                    if (!id) {
-                        throw new pulumi.ResourceError(
-                            `permissions: API ${permission.api} has no application permission ${JSON.stringify(permission.role)} in this tenant; ` +
-                                `it offers: ${Object.keys(ids).sort().join(", ") || "none"}.`,
-                            this,
-                        );
-                    }
-                    return id;
-                });
             new azuread.AppRoleAssignment(
                 `${name}-consent-${permission.api}-${permission.role}`,
-                { appRoleId, principalObjectId: servicePrincipal.objectId, resourceObjectId: api.objectId },
+                {
+                    appRoleId: apis.appRoleId(permission),
+                    principalObjectId: servicePrincipal.objectId,
+                    resourceObjectId: apis.servicePrincipal(permission.apiClientId).objectId,
+                },
                 { parent: this },
             );
         }
     }
+}
+
+/**
+ * The APIs' service principals in this tenant, each looked up once and only when needed: for the
+ * object id that consent assigns roles on, and for the id of a role the catalog does not list.
+ */
+class ApiLookup {
+    private readonly servicePrincipals = new Map<string, pulumi.Output<azuread.GetServicePrincipalResult>>();
+    private readonly roleIds = new Map<ResolvedPermission, pulumi.Input<string>>();
+
+    constructor(private readonly parent: pulumi.Resource) {}
+
+    servicePrincipal(apiClientId: string): pulumi.Output<azuread.GetServicePrincipalResult> {
+        let api = this.servicePrincipals.get(apiClientId);
+        if (!api) {
+            api = azuread.getServicePrincipalOutput({ clientId: apiClientId }, { parent: this.parent });
+            this.servicePrincipals.set(apiClientId, api);
+        }
+        return api;
+    }
+
+    /** The permission's app role id: from the catalog, or else from the API's service principal. */
+    appRoleId(permission: ResolvedPermission): pulumi.Input<string> {
+        let id = this.roleIds.get(permission);
+        if (id === undefined) {
+            id = permission.appRoleId ?? this.lookUpAppRoleId(permission);
+            this.roleIds.set(permission, id);
+        }
+        return id;
+    }
+
+    private lookUpAppRoleId(permission: ResolvedPermission): pulumi.Output<string> {
+        return this.servicePrincipal(permission.apiClientId).appRoleIds.apply((ids) => {
+            const id = ids[permission.role];
+            if (!id) {
+                throw new pulumi.ResourceError(
+                    `permissions: API ${permission.api} has no application permission ${JSON.stringify(permission.role)} in this tenant; ` +
+                        `it offers: ${Object.keys(ids).sort().join(", ") || "none"}.`,
+                    this.parent,
+                );
+            }
+            return id;
+        });
+    }
+}
+
+/** The Application's `requiredResourceAccesses`: per API, its application permissions (type Role). */
+function requiredResourceAccesses(permissions: readonly ResolvedPermission[], apis: ApiLookup): azuread.types.input.ApplicationRequiredResourceAccess[] {
+    const byApi = new Map<string, ResolvedPermission[]>();
+    for (const permission of permissions) {
+        byApi.set(permission.apiClientId, [...(byApi.get(permission.apiClientId) ?? []), permission]);
+    }
+    return [...byApi].map(([resourceAppId, granted]) => ({
+        resourceAppId,
+        resourceAccesses: granted.map((permission) => ({ id: apis.appRoleId(permission), type: "Role" })),
+    }));
 }
 
 function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi.Resource): ConnectionPlan {
@@ -400,8 +462,8 @@ function isPresent(value: unknown): boolean {
     return pulumi.Output.isInstance(value) || (typeof value === "string" && value.length > 0) || value instanceof Promise;
 }
 
-function epochSeconds(rfc3339: string): number {
-    return Math.floor(Date.parse(rfc3339) / 1000);
+function epochSeconds(instant: Date): number {
+    return Math.floor(instant.getTime() / 1000);
 }
 
 function subscriptionOf(vaultId: string, resource: pulumi.Resource): string {

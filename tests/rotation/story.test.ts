@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { DeploySimulator, DeployRun } from "../simulator";
 import { unwrapSecrets } from "../support/secrets";
+import { FAKE_VAULT } from "../support/fakes";
 
 // The story the product exists for, replayed through the redeploy simulator with the real
 // certificate provider: a connection deployed, rotated twice on schedule with overlap, then a
@@ -10,11 +11,7 @@ import { unwrapSecrets } from "../support/secrets";
 
 const CREDENTIAL = "azuread:index/applicationCertificate:ApplicationCertificate";
 const SECRET = "azure-native:keyvault:Secret";
-const vault = {
-    vaultId: "/subscriptions/00000000-0000-4000-a000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
-    vaultName: "kv",
-    resourceGroupName: "rg",
-};
+const vault = FAKE_VAULT;
 
 describe("rotation story: deploy, two scheduled rotations, a compromise", function () {
     this.timeout(300_000);

@@ -75,7 +75,11 @@ describe("VendorConnection", function () {
             `${T.certificate} acme-cert-b`,
         ].sort());
 
-        assert.deepEqual(mocks.one(T.application, "acme-app").inputs, { displayName: "acme", signInAudience: "AzureADMyOrg" });
+        assert.deepEqual(mocks.one(T.application, "acme-app").inputs, {
+            displayName: "acme",
+            signInAudience: "AzureADMyOrg",
+            requiredResourceAccesses: [{ resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] }],
+        });
         const app = { objectId: fakeGuid("app:acme-app"), clientId: fakeGuid("client:acme-app") };
         assert.deepEqual(mocks.one(T.servicePrincipal, "acme-sp").inputs, {
             clientId: app.clientId,
@@ -206,8 +210,43 @@ describe("VendorConnection", function () {
             ],
         );
         assert.deepEqual(await valueOf(connection.broadPermissions), ["Office365ExchangeOnline/full_access_as_app"]);
-        assert.equal(mocks.one(T.application, "archiver-app").inputs.displayName, "Mail Archiver");
-        assert.equal(mocks.one(T.certificate, "archiver-cert-b").inputs.commonName, "Mail Archiver");
+        const app = mocks.one(T.application, "archiver-app").inputs;
+        assert.equal(app.displayName, "Mail Archiver");
+        assert.deepEqual(app.requiredResourceAccesses, [
+            { resourceAppId: EXCHANGE, resourceAccesses: [{ id: FULL_ACCESS_AS_APP, type: "Role" }] },
+            { resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] },
+        ]);
+        // The subject is the connection's name, which a rename of the display name leaves alone.
+        assert.equal(mocks.one(T.certificate, "archiver-cert-b").inputs.commonName, "archiver");
+        const subject = new X509Certificate(pem(mocks.one(T.credential, "archiver-credential-b"))).subject;
+        assert.equal(subject, "CN=archiver");
+    });
+
+    it("passes owners and notes to the application and the service principal", async () => {
+        const owners = ["77777777-7777-4777-a777-777777777777"];
+        await declare("acme", { owners, notes: "Contract 2026-114, vendor security contact: soc@acme.example" });
+        for (const resource of [mocks.one(T.application, "acme-app"), mocks.one(T.servicePrincipal, "acme-sp")]) {
+            assert.deepEqual(resource.inputs.owners, owners, resource.name);
+            assert.equal(resource.inputs.notes, "Contract 2026-114, vendor security contact: soc@acme.example", resource.name);
+        }
+    });
+
+    it("issues certificates with the connection's key size", async () => {
+        await declare("acme", { certificate: { keySize: 3072 } });
+        assert.equal(mocks.one(T.certificate, "acme-cert-b").inputs.keySize, 3072);
+        const x509 = new X509Certificate(pem(mocks.one(T.credential, "acme-credential-b")));
+        assert.equal(x509.publicKey.asymmetricKeyDetails?.modulusLength, 3072);
+    });
+
+    it("rejects a certificate connection whose name is longer than a certificate's common name allows", () => {
+        const name = "a".repeat(65);
+        assert.throws(
+            () => new components.VendorConnection(name, { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP, secretName: "acme-certificate" }),
+            (err: Error) => {
+                assert.match(err.message, /\nname: "a{65}" is 65 characters long; a certificate connection's name is its certificates' common name, so use at most 64\./);
+                return true;
+            },
+        );
     });
 
     it("grants each reader Key Vault Secrets User on this connection's secret alone", async () => {
@@ -227,11 +266,14 @@ describe("VendorConnection", function () {
         );
     });
 
-    it("declares no consent assignments (and reads no API) when grantConsent is false", async () => {
+    it("declares no consent assignments (and reads no API) when grantConsent is false, but still asks for the permissions", async () => {
         await declare("acme", { grantConsent: false });
         assert.deepEqual(mocks.ofType(T.consent), []);
         assert.deepEqual(mocks.invokes, []);
-        assert.equal(mocks.ofType(T.application).length, 1);
+        // An admin's "Grant admin consent" in the portal grants what the application asks for.
+        assert.deepEqual(mocks.one(T.application, "acme-app").inputs.requiredResourceAccesses, [
+            { resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] },
+        ]);
     });
 
     it("suspended: no certificate, no key credential, sign-in disabled, secret disabled, no readers", async () => {
@@ -330,22 +372,40 @@ describe("VendorConnection", function () {
 describe("VendorConnection in preview", function () {
 
     it("declares the same resources in preview (unknown outputs) as in an update: nothing is declared inside apply", async () => {
-        const run = async (preview: boolean) => {
-            const mocks = new RecordingMocks({ dynamic: "none", previewUnknowns: preview });
-            await pulumi.runtime.setMocks(mocks, "vendor-connections", "test", preview);
-            const { VendorConnection } = await import("../../components");
-            new VendorConnection("acme", {
-                permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }, { api: "Office365ExchangeOnline", roles: ["full_access_as_app"] }],
-                readers: ["44444444-4444-4444-a444-444444444444"],
-                vault,
-                now: IN_OVERLAP,
-            });
-            await settle();
-            return names(mocks.resources);
-        };
-        const update = await run(false);
-        const preview = await run(true);
-        assert.equal(update.length, 11);
-        assert.deepEqual(preview, update);
+        const update = await declareOnce(false);
+        const preview = await declareOnce(true);
+        assert.equal(update.names.length, 11);
+        assert.deepEqual(preview.names, update.names);
     });
+
+    it("shows each key credential's and the vault secret's validity in preview, before any certificate exists", async () => {
+        const { credentialDates, secretAttributes } = await declareOnce(true);
+        assert.deepEqual(credentialDates, [
+            ["acme-credential-a", "2026-11-03T00:00:00Z", "2026-12-03T00:00:00Z"],
+            ["acme-credential-b", "2026-11-23T00:00:00Z", "2026-12-23T00:00:00Z"],
+        ]);
+        assert.deepEqual(secretAttributes, { enabled: true, notBefore: Date.parse("2026-11-23T00:00:00Z") / 1000, expires: Date.parse("2026-12-23T00:00:00Z") / 1000 });
+    });
+
+    /** Declares one connection under fresh mocks, as a preview (unknown outputs) or an update. */
+    async function declareOnce(preview: boolean) {
+        const mocks = new RecordingMocks({ dynamic: "none", previewUnknowns: preview });
+        await pulumi.runtime.setMocks(mocks, "vendor-connections", "test", preview);
+        const { VendorConnection } = await import("../../components");
+        new VendorConnection("acme", {
+            permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }, { api: "Office365ExchangeOnline", roles: ["full_access_as_app"] }],
+            readers: ["44444444-4444-4444-a444-444444444444"],
+            vault,
+            now: IN_OVERLAP,
+        });
+        await settle();
+        return {
+            names: names(mocks.resources),
+            credentialDates: mocks
+                .ofType(T.credential)
+                .map((c) => [c.name, c.inputs.startDate, c.inputs.endDate])
+                .sort(),
+            secretAttributes: (unwrapSecrets(mocks.one(T.secret, "acme-secret").inputs.properties) as any).attributes,
+        };
+    }
 });

@@ -1,0 +1,98 @@
+import * as assert from "node:assert/strict";
+import { CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer } from "../simulator";
+import { FAKE_VAULT } from "../support/fakes";
+
+// What a VendorConnection's resource options and wiring mean across deploys, through the redeploy
+// simulator (fake certificates: only the resources' lifecycle is under test here): where each child
+// sits in the resource tree, how a key credential is replaced, what a rename touches, and how an
+// API's permissions are found when the catalog does not list them.
+
+const APPLICATION = "azuread:index/application:Application";
+const CREDENTIAL = "azuread:index/applicationCertificate:ApplicationCertificate";
+const CONSENT = "azuread:index/appRoleAssignment:AppRoleAssignment";
+const CONNECTION = "vendor-connections:index:VendorConnection";
+const vault = FAKE_VAULT;
+const GRAPH_USER_READ_ALL = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
+// Inside the overlap of the default policy's windows (P30D, renewBefore P10D): two certificates.
+const IN_OVERLAP = new Date("2026-11-28T12:00:00Z");
+
+function simulator(appRoleIds?: (clientId: string) => Record<string, string>, runTimeoutMs?: number): DeploySimulator {
+    return new DeploySimulator({ project: "vendor-connections", issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() }, appRoleIds, runTimeoutMs });
+}
+
+type Args = Partial<import("../../components").VendorConnectionArgs>;
+
+describe("VendorConnection across deploys", function () {
+    this.timeout(120_000);
+    let components: typeof import("../../components");
+
+    before(async () => {
+        components = await import("../../components");
+    });
+
+    const connection = (now: Date, args: Args = {}) => () => {
+        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ_ALL, vault, now, ...args });
+    };
+
+    it("parents every child to its connection, so each keeps its URN whatever else the stack holds", async () => {
+        const run = await simulator().up(
+            IN_OVERLAP,
+            connection(IN_OVERLAP, { readers: ["44444444-4444-4444-a444-444444444444"], allowedIpRanges: ["203.0.113.0/24"] }),
+        );
+        assert.ok(run.ok, run.error?.message);
+        const component = run.registered.find((r) => r.type === CONNECTION)!;
+        const children = run.registered.filter((r) => r !== component && !r.type.startsWith("pulumi:"));
+        // app, sp, 2 certificates, 2 key credentials, secret, reader, consent, named location, policy
+        assert.equal(children.length, 11, children.map((c) => c.key).join(", "));
+        for (const child of children) {
+            assert.equal(child.parent, component.key, `${child.type} ${child.name}`);
+        }
+    });
+
+    it("deletes a revoked key credential before registering its successor, in the credential's own step", async () => {
+        const sim = simulator();
+        assert.ok((await sim.up(IN_OVERLAP, connection(IN_OVERLAP))).ok);
+        const at = new Date(IN_OVERLAP.getTime() + 3_600_000);
+        const run = await sim.up(at, connection(at, { revokeIssuedBefore: "2026-11-28T12:30:00Z" }));
+        assert.ok(run.ok, run.error?.message);
+        const replaced = run.replaces.filter((r) => r.type === CREDENTIAL);
+        assert.equal(replaced.length, 1);
+        assert.equal(replaced[0].deleteBeforeReplace, true);
+        const steps = run.operations.filter((o) => o.key === replaced[0].key).map((o) => o.kind);
+        assert.deepEqual(steps, ["delete-replaced", "create-replacement"]);
+    });
+
+    it("renames without touching the credential: a new display name updates the application alone", async () => {
+        const sim = simulator();
+        assert.ok((await sim.up(IN_OVERLAP, connection(IN_OVERLAP, { displayName: "Acme Backup" }))).ok);
+        const run = await sim.up(IN_OVERLAP, connection(IN_OVERLAP, { displayName: "Acme Cloud Backup" }));
+        assert.ok(run.ok, run.error?.message);
+        assert.deepEqual([...run.creates, ...run.replaces, ...run.deletes], []);
+        assert.deepEqual(run.updates.filter((r) => r.type !== CONNECTION).map((r) => r.name), ["acme-app"]);
+    });
+
+    describe("an API the catalog does not know, given by client id", () => {
+        const API = "11111111-2222-4333-8444-555555555555";
+        const WIDGETS_READ = "99999999-8888-4777-8666-555555555555";
+        const tenant = (clientId: string): Record<string, string> =>
+            clientId === API ? { "Widgets.Read.All": WIDGETS_READ, "Widgets.ReadWrite.All": "12121212-3434-4565-8787-909090909090" } : {};
+
+        it("takes the role's id from the API's service principal in the tenant, for the requested permission and for consent", async () => {
+            const run = await simulator(tenant).up(IN_OVERLAP, connection(IN_OVERLAP, { permissions: [{ api: API, roles: ["Widgets.Read.All"] }] }));
+            assert.ok(run.ok, run.error?.message);
+            const app = run.registered.find((r) => r.type === APPLICATION)!;
+            assert.deepEqual(app.inputs.requiredResourceAccesses, [{ resourceAppId: API, resourceAccesses: [{ id: WIDGETS_READ, type: "Role" }] }]);
+            const consent = run.registered.filter((r) => r.type === CONSENT);
+            assert.deepEqual(consent.map((c) => c.inputs.appRoleId), [WIDGETS_READ]);
+        });
+
+        it("fails the deploy, naming the permission and what the API offers, when the tenant's API has no such role", async () => {
+            // The failed registrations leave their dependents waiting, so the run ends by timeout.
+            const sim = simulator(tenant, 3_000);
+            await assert.rejects(
+                sim.up(IN_OVERLAP, connection(IN_OVERLAP, { permissions: [{ api: API, roles: ["Widgets.Write.All"] }] })),
+                new RegExp(`permissions: API ${API} has no application permission "Widgets\\.Write\\.All" in this tenant; it offers: Widgets\\.Read\\.All, Widgets\\.ReadWrite\\.All\\.`),
+            );
+        });
+    });
+});
