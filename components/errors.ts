@@ -61,3 +61,9 @@ export function joinPath(base: string, segment: string | number): string {
     }
     return base ? `${base}.${segment}` : segment;
 }
+
+/** `2048, 3072 or 4096`: how a message lists the values a user may choose from. */
+export function orList(items: readonly (string | number)[]): string {
+    const spelled = items.map(String);
+    return spelled.length < 2 ? spelled.join("") : `${spelled.slice(0, -1).join(", ")} or ${spelled[spelled.length - 1]}`;
+}

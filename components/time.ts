@@ -11,6 +11,7 @@ export function toRfc3339(instant: Date): string {
     return new Date(truncateToSecond(instant.getTime())).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** Rounds milliseconds down (toward -Infinity) to a whole second: an epoch instant or a duration. */
 export function truncateToSecond(epochMs: number): number {
     return Math.floor(epochMs / 1000) * 1000;
 }
@@ -38,6 +39,15 @@ export function parseRfc3339(text: string): Date | undefined {
         return undefined;
     }
     return date;
+}
+
+/**
+ * An instant as users may give it: a Date (returned as is) or strict RFC 3339 text. Undefined for
+ * anything else, an invalid Date included, so callers can phrase the error with their own path.
+ */
+export function parseInstant(value: unknown): Date | undefined {
+    const instant = value instanceof Date ? value : typeof value === "string" ? parseRfc3339(value) : undefined;
+    return instant === undefined || Number.isNaN(instant.getTime()) ? undefined : instant;
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationIssue } from "../errors";
+import { ValidationError, ValidationIssue, orList } from "../errors";
 import { toRfc3339, truncateToSecond } from "../time";
 import type { CertificateRequest } from "./engine";
 import type { IssueCertificateOptions } from "./issue";
@@ -37,7 +37,7 @@ export function issueOptionIssues(options: IssueCertificateOptions): ValidationI
         }
     }
     if (options.keySize !== undefined && !KEY_SIZES.includes(options.keySize as KeySize)) {
-        add("keySize", `${spellValue(options.keySize)} is not allowed; use ${listAllowed(KEY_SIZES)}.`);
+        add("keySize", `${spellValue(options.keySize)} is not allowed; use ${orList(KEY_SIZES)}.`);
     }
 
     const notBefore = instantProblem(options.notBefore);
@@ -111,10 +111,4 @@ function spellValue(value: unknown): string {
         return Number.isNaN(value.getTime()) ? "an invalid Date" : value.toISOString();
     }
     return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
-}
-
-/** `2048, 3072 or 4096` */
-function listAllowed(values: readonly (string | number)[]): string {
-    const spelled = values.map(String);
-    return spelled.length < 2 ? spelled.join("") : `${spelled.slice(0, -1).join(", ")} or ${spelled[spelled.length - 1]}`;
 }

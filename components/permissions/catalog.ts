@@ -159,9 +159,14 @@ export const wellKnownApis: readonly WellKnownApi[] = Object.freeze([MicrosoftGr
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `value` is a GUID in its usual 8-4-4-4-12 hex spelling, any case: Entra's client and object ids. */
+export function isGuid(value: string): boolean {
+    return GUID.test(value);
+}
+
 /** Whether `value` has the form of an application (client) id. */
 export function isClientId(value: string): boolean {
-    return GUID.test(value);
+    return isGuid(value);
 }
 
 // Names compare without case or spaces, so `microsoftgraph` and the display name

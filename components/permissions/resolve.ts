@@ -1,4 +1,4 @@
-import { IssueCollector, ValidationError, joinPath } from "../errors";
+import { IssueCollector, ValidationError, joinPath, orList } from "../errors";
 import { WellKnownApi, findAppRole, findWellKnownApi, isClientId, wellKnownApis } from "./catalog";
 
 /** Application permissions asked of one API: `{ api: "MicrosoftGraph", roles: ["User.Read.All"] }`. */
@@ -289,10 +289,6 @@ function editDistance(a: string, b: string): number {
         previous = current;
     }
     return previous[b.length];
-}
-
-function orList(items: readonly string[]): string {
-    return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
 function quote(value: unknown): string {

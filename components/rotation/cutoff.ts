@@ -1,5 +1,5 @@
 import { ValidationError, ValidationIssue, joinPath } from "../errors";
-import { parseRfc3339 } from "../time";
+import { parseInstant } from "../time";
 
 /**
  * The effective revocation cutoff: the latest of those given (e.g. a connection's own and a
@@ -43,8 +43,8 @@ export function resolveRevocationCutoff(cutoffs: readonly (Date | undefined)[], 
  * ValidationError at `path`. Whether it lies in the future is resolveRevocationCutoff's question.
  */
 export function parseRevocationCutoff(value: unknown, path: string): Date {
-    const instant = value instanceof Date ? value : typeof value === "string" ? parseRfc3339(value) : undefined;
-    if (instant === undefined || Number.isNaN(instant.getTime())) {
+    const instant = parseInstant(value);
+    if (instant === undefined) {
         throw new ValidationError([{ path, message: `${JSON.stringify(value)} is not an RFC 3339 instant; use e.g. 2026-11-28T09:00:00Z.` }]);
     }
     return instant;

@@ -1,5 +1,6 @@
-import { IssueCollector, joinPath } from "../errors";
+import { IssueCollector, joinPath, orList } from "../errors";
 import { DEFAULT_KEY_SIZE, KEY_SIZES, KeySize, MAX_LIFETIME_DAYS } from "../certificate/limits";
+import { truncateToSecond } from "../time";
 import { formatDuration, parseDuration } from "./duration";
 
 /** A connection's certificate policy as a user writes it (stack config or component args). */
@@ -69,14 +70,14 @@ export function resolveCertificatePolicy(input: CertificatePolicyInput | undefin
 
     // Half the lifetime at most: a certificate then still has its successor's whole overlap ahead
     // when the next window opens, which is what lets the two slots alternate (see schedule.ts).
-    const maxRenewBeforeMs = lifetimeMs === undefined ? undefined : wholeSeconds(lifetimeMs / 2);
+    const maxRenewBeforeMs = lifetimeMs === undefined ? undefined : truncateToSecond(lifetimeMs / 2);
     const renewRange =
         maxRenewBeforeMs === undefined
             ? "use a duration of at least PT1S and at most half of lifetime."
             : `use a duration between PT1S and ${formatDuration(Math.max(maxRenewBeforeMs, SECOND))}.`;
     let renewBeforeMs: number | undefined;
     if (given.renewBefore === undefined) {
-        renewBeforeMs = lifetimeMs === undefined ? undefined : wholeSeconds(lifetimeMs / 3);
+        renewBeforeMs = lifetimeMs === undefined ? undefined : truncateToSecond(lifetimeMs / 3);
     } else {
         renewBeforeMs = issues.collect(() => parseDuration(given.renewBefore as string, at("renewBefore")));
         if (renewBeforeMs !== undefined) {
@@ -93,7 +94,7 @@ export function resolveCertificatePolicy(input: CertificatePolicyInput | undefin
 
     const keySize = given.keySize ?? DEFAULT_KEY_SIZE;
     if (!(KEY_SIZES as readonly unknown[]).includes(keySize)) {
-        issues.add(at("keySize"), `${JSON.stringify(given.keySize)} is not allowed; use ${listOf(KEY_SIZES.map(String))}.`);
+        issues.add(at("keySize"), `${JSON.stringify(given.keySize)} is not allowed; use ${orList(KEY_SIZES)}.`);
     }
 
     issues.throwIfAny();
@@ -105,12 +106,4 @@ export function resolveCertificatePolicy(input: CertificatePolicyInput | undefin
         renewBeforeMs: renewBeforeMs as number,
         keySize: keySize as KeySize,
     };
-}
-
-function wholeSeconds(ms: number): number {
-    return Math.floor(ms / SECOND) * SECOND;
-}
-
-function listOf(items: readonly string[]): string {
-    return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }

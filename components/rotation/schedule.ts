@@ -1,5 +1,5 @@
 import { joinPath } from "../errors";
-import { toRfc3339 } from "../time";
+import { toRfc3339, truncateToSecond } from "../time";
 import { resolveRevocationCutoff } from "./cutoff";
 import { CertificatePolicy } from "./policy";
 
@@ -96,8 +96,11 @@ export function scheduleCertificates(input: ScheduleInput): CertificateSchedule 
     // before the cutoff may have issued it, so it takes an identity derived from the cutoff: the
     // certificate resource sees a new input and issues a fresh one. That one is issued now, after
     // the cutoff (a cutoff is never after `now`), and says so with notBefore = the cutoff.
+    // Certificates and key credentials count whole seconds; rounding the cutoff down keeps a revoked
+    // certificate valid at the deploy instant (cutoff <= now). Comparisons with window starts use the
+    // exact cutoff, so a sub-second cutoff still revokes the window it falls in.
     const activeRevoked = cutoff !== undefined && start(k) < cutoff;
-    const active = plan(k, true, activeRevoked ? cutoffSecond(cutoff) : start(k), activeRevoked);
+    const active = plan(k, true, activeRevoked ? truncateToSecond(cutoff) : start(k), activeRevoked);
 
     // The previous certificate, of window k-1, is kept while it is still valid (until
     // start(k) + renewBefore): that overlap gives the vendor time to fetch the new one. Its
@@ -112,13 +115,16 @@ export function scheduleCertificates(input: ScheduleInput): CertificateSchedule 
     //   before the cutoff, so every certificate of window k-1 was issued before it, and it is
     //   dropped entirely: revocation allows no overlap. At exactly start(k) the interval
     //   [cutoff, start(k)) above is empty, so this case, not that one, applies.
-    // The rule behind both: a previous certificate is only ever one that some deploy in its own
-    // window could have published, never one made up for the overlap alone.
+    // The rule behind both: a previous certificate that some deploy in its own window could have
+    // published keeps the identity it was published with. The schedule cannot see past deploys,
+    // though: a first deploy (or a resume from suspended) inside the overlap
+    // [start(k), start(k) + renewBefore) plans a window k-1 certificate too, although no deploy
+    // ever published it; it is made up for the overlap alone and expires at start(k) + renewBefore.
     const certificates: PlannedCertificate[] = [];
     const previousExpires = start(k) + policy.renewBeforeMs;
     if (nowMs < previousExpires && (cutoff === undefined || cutoff < start(k))) {
         const previousRevoked = cutoff !== undefined && start(k - 1) < cutoff;
-        certificates.push(plan(k - 1, false, previousRevoked ? cutoffSecond(cutoff) : start(k - 1), previousRevoked));
+        certificates.push(plan(k - 1, false, previousRevoked ? truncateToSecond(cutoff) : start(k - 1), previousRevoked));
     }
     certificates.push(active);
 
@@ -129,13 +135,6 @@ export function scheduleCertificates(input: ScheduleInput): CertificateSchedule 
         revokeIssuedBefore: dateOrUndefined(cutoff),
         suspended,
     };
-}
-
-// Certificates and key credentials count whole seconds; rounding the cutoff down keeps a revoked
-// certificate valid at the deploy instant (cutoff <= now). Comparisons with window starts use the
-// exact cutoff, so a sub-second cutoff still revokes the window it falls in.
-function cutoffSecond(cutoffMs: number): number {
-    return Math.floor(cutoffMs / 1000) * 1000;
 }
 
 // The identity keeps a cutoff's milliseconds, if it has any, so that two cutoffs within one

@@ -1,5 +1,5 @@
 import { IssueCollector, joinPath } from "../errors";
-import { parseRfc3339, toRfc3339 } from "../time";
+import { parseInstant, toRfc3339 } from "../time";
 import { checkHttpsUrl } from "../url";
 
 // Workload identity federation instead of a certificate: the vendor's own identity provider
@@ -141,8 +141,8 @@ function checkClaim(value: unknown, path: string, issues: IssueCollector, what: 
 }
 
 function checkTrustedFrom(value: unknown, now: Date, path: string, issues: IssueCollector): Date | undefined {
-    const instant = value instanceof Date ? value : typeof value === "string" ? parseRfc3339(value) : undefined;
-    if (instant === undefined || Number.isNaN(instant.getTime())) {
+    const instant = parseInstant(value);
+    if (instant === undefined) {
         issues.add(
             path,
             `${value === undefined ? "is required" : `${JSON.stringify(value)} is not an RFC 3339 instant`}; set it to when you configured (or last re-confirmed) ` +

@@ -1,6 +1,6 @@
 import { MAX_NAME_LENGTH } from "../certificate/limits";
 import { IssueCollector, joinPath } from "../errors";
-import { ResolvedPermission, resolvePermissions } from "../permissions";
+import { ResolvedPermission, isGuid, resolvePermissions } from "../permissions";
 import {
     CertificatePolicy,
     CertificatePolicyInput,
@@ -53,7 +53,6 @@ export interface ConnectionPlan {
 // Key Vault object names: 1-127 letters, digits and hyphens
 // (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers).
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
-const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KNOWN_SETTINGS = [
     "permissions",
     "grantConsent",
@@ -117,7 +116,7 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
 
     const readers = settings.readers ?? [];
     readers.forEach((reader, index) => {
-        if (typeof reader !== "string" || !OBJECT_ID.test(reader)) {
+        if (typeof reader !== "string" || !isGuid(reader)) {
             issues.add(joinPath(at("readers"), index), `${JSON.stringify(reader)} is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.`);
         }
     });
