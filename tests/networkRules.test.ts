@@ -2,6 +2,8 @@ import * as assert from "node:assert/strict";
 import { IssueCollector } from "../components/errors";
 import { checkIpRanges, overlapsPrivateRange, parseIpRange, prefixLength } from "../components/network";
 import { redactUrl } from "../components/url";
+import { planConnection } from "../components/vendorConnection/validation";
+import { issueLines } from "./support/validation";
 
 describe("network: range rules shared by the vault firewall and Conditional Access", () => {
     it("knows prefix lengths and private address space, including ranges that only overlap it", () => {
@@ -32,6 +34,26 @@ describe("network: range rules shared by the vault firewall and Conditional Acce
             "x.allowedIpRanges[2]: 4.0.0.0/6 is too wide; the firewall accepts prefixes of /8 or longer.",
         ]);
         assert.equal(checkIpRanges(undefined, "x", issues, { service: "s", ipv6: true, whenEmpty: "." }), undefined);
+    });
+});
+
+describe("allowedIpRanges of a connection: the Conditional Access named location's cap", () => {
+    // Entra accepts at most 2000 ranges in one named location
+    // (learn.microsoft.com/entra/identity/conditional-access/concept-assignment-network).
+    const NOW = new Date("2026-12-05T09:00:00Z");
+    const publicRanges = (count: number) => Array.from({ length: count }, (_, i) => `203.0.${Math.floor(i / 256)}.${i % 256}`);
+    const plan = (allowedIpRanges: string[]) =>
+        planConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], allowedIpRanges }, NOW, "connections.acme");
+
+    it("accepts 2000 ranges", () => {
+        const ranges = publicRanges(2000);
+        assert.deepEqual(plan(ranges).allowedNetworks, { ipRanges: ranges.map((r) => `${r}/32`), state: "enabled" });
+    });
+
+    it("refuses 2001, naming the list's path and the cap", () => {
+        assert.deepEqual(issueLines(() => plan(publicRanges(2001))), [
+            "connections.acme.allowedIpRanges: lists 2001 ranges; a Conditional Access named location accepts at most 2000.",
+        ]);
     });
 });
 

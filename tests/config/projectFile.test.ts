@@ -96,7 +96,10 @@ describe("Pulumi.yaml project file", () => {
 
     it("declares every key the program requires, without a default, so Pulumi reports a missing one", () => {
         const declared = declarations();
-        for (const key of CONFIG_KEYS.filter(isRequired)) {
+        const required = CONFIG_KEYS.filter(isRequired);
+        // An empty list would make this test pass without checking anything (e.g. isRequired broken).
+        assert.notDeepEqual(required, [], "the program requires no config key, so nothing here is checked");
+        for (const key of required) {
             assert.ok(key in declared, `required config key ${key} is not declared in Pulumi.yaml`);
             assert.equal(declared[key].default, undefined, `${key} is required: a default in Pulumi.yaml would hide its absence`);
             assert.equal(declared[key].value, undefined, `${key} is required: a value in Pulumi.yaml would hide its absence`);

@@ -152,8 +152,12 @@ describe("npm run plan (the CLI, as separate processes)", function () {
         });
         const result = await plan(["--config-file", file, "--at", AT, "--json"]);
         assert.equal(result.code, 0, result.stderr);
-        for (const connection of JSON.parse(result.stdout).connections) {
+        const connections = JSON.parse(result.stdout).connections;
+        assert.deepEqual(connections.map((c: any) => c.name), ["mail-archiver", "backup", "security-scanner"]);
+        for (const connection of connections) {
             assert.equal(connection.revokeIssuedBefore, "2026-12-01T08:30:00Z", connection.name);
+            // `every` holds for an empty list: each connection must still have a certificate to check.
+            assert.notDeepEqual(connection.certificates, [], `${connection.name} has no certificate after the cutoff`);
             assert.ok(connection.certificates.every((c: any) => c.notBefore >= "2026-12-01T08:30:00Z"), `${connection.name} keeps a certificate from before the cutoff`);
         }
     });

@@ -78,6 +78,7 @@ describe("VendorVault", () => {
         });
         const kv = mocks.one("azure-native:keyvault:Vault", "vendors-kv");
         assert.equal(kv.inputs.resourceGroupName, "rg-new");
+        assert.deepEqual(kv.inputs.tags, { owner: "secops" });
         assert.equal(kv.inputs.properties.softDeleteRetentionInDays, 30);
         assert.deepEqual(kv.inputs.properties.networkAcls, {
             defaultAction: "Deny",

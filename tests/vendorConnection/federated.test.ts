@@ -139,6 +139,29 @@ describe("VendorConnection credential: federated (workload identity federation)"
         ]);
     });
 
+    it("accepts issuer, subject and audience of 600 characters each (Graph's limit), and refuses 601 at each path", () => {
+        const plan = (credential: Record<string, unknown>) =>
+            h.components.planConnection("backup", { permissions: GRAPH_USER_READ, credential: credential as any }, NOW, "connections.backup");
+        const claims = (length: number) => {
+            const issuer = `${ISSUER}/`;
+            return {
+                issuer: issuer + "i".repeat(length - issuer.length),
+                subject: "s".repeat(length),
+                audiences: ["api://" + "a".repeat(length - "api://".length)],
+            };
+        };
+        const atLimit = claims(600);
+        assert.deepEqual([atLimit.issuer.length, atLimit.subject.length, atLimit.audiences[0].length], [600, 600, 600]);
+        const credential = plan(federated(atLimit)).credential as any;
+        assert.deepEqual([credential.issuer, credential.subject, credential.audiences], [atLimit.issuer, atLimit.subject, atLimit.audiences]);
+
+        assert.deepEqual(issueLines(() => plan(federated(claims(601)))), [
+            "connections.backup.credential.issuer: is 601 characters long; Entra accepts at most 600.",
+            "connections.backup.credential.subject: is 601 characters long; Entra accepts at most 600.",
+            "connections.backup.credential.audiences[0]: is 601 characters long; Entra accepts at most 600.",
+        ]);
+    });
+
     it("accepts an explicit certificate credential: the default, unchanged", async () => {
         await h.declare("acme", { credential: { type: "certificate" } });
         assert.deepEqual(h.mocks.ofType(T.federated), []);

@@ -1,6 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-
-/** The value of an Output, read with apply (STYLE.md: no internal `.promise()`). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((value) => resolve(value)));
-}
+// The shared helper, so certificate tests also reject at once on an unknown value (as in preview)
+// instead of waiting forever for an apply callback that never runs.
+export { valueOf } from "../../support/outputs";
