@@ -31,6 +31,8 @@ export interface ConnectionSettings {
     readonly allowedIpRangesState?: string;
     /** Rotation notices to the vendor's webhook. Default: none. */
     readonly notify?: NotifySettings;
+    /** Object ids of the application's owners; plain entries are checked, Outputs left to Entra. */
+    readonly owners?: unknown;
 }
 
 /** A connection's settings, checked and resolved against a deploy instant. */
@@ -117,9 +119,17 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     const readers = settings.readers ?? [];
     readers.forEach((reader, index) => {
         if (typeof reader !== "string" || !isGuid(reader)) {
-            issues.add(joinPath(at("readers"), index), `${JSON.stringify(reader)} is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.`);
+            issues.add(joinPath(at("readers"), index), notAnObjectId(reader));
         }
     });
+    if (Array.isArray(settings.owners)) {
+        settings.owners.forEach((owner: unknown, index) => {
+            // An Output (a component argument) is Entra's to check at deploy time.
+            if (typeof owner === "string" && !isGuid(owner)) {
+                issues.add(joinPath(at("owners"), index), notAnObjectId(owner));
+            }
+        });
+    }
     const seen = new Set<string>();
     readers.forEach((reader, index) => {
         const key = String(reader).toLowerCase();
@@ -182,3 +192,6 @@ function cutoffList(value: ConnectionSettings["revokeIssuedBefore"]): readonly (
     return Array.isArray(value) ? value : [value as string | Date];
 }
 
+function notAnObjectId(value: unknown): string {
+    return `${JSON.stringify(value)} is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.`;
+}

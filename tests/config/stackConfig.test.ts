@@ -52,6 +52,12 @@ describe("stack configuration (components/config)", () => {
         assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), certificate: { lifetme: "P7D" } } } }, [/^connections\.backup\.certificate: unknown key "lifetme"; allowed keys: lifetime, renewBefore, keySize/]);
     });
 
+    it("names each owner that is not an Entra object id", () => {
+        assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), owners: ["77777777-7777-4777-a777-777777777777", "alice@contoso.example"] } } }, [
+            'connections.backup.owners[1]: "alice@contoso.example" is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.',
+        ]);
+    });
+
     it("names wrong types with what was given", () => {
         assertIssues(
             { vault: { resourceGroupName: 42, allowedIpRanges: "10.0.0.0/8" }, connections: { backup: { permissions: graph("User.Read.All"), suspended: "yes", certificate: { keySize: "4096" } } } },
