@@ -1,18 +1,14 @@
 import * as assert from "node:assert/strict";
 import { CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer } from "../simulator";
 import { FAKE_VAULT } from "../support/fakes";
+import { GRAPH_USER_READ, T } from "./support";
 
 // What a VendorConnection's resource options and wiring mean across deploys, through the redeploy
 // simulator (fake certificates: only the resources' lifecycle is under test here): where each child
 // sits in the resource tree, how a key credential is replaced, what a rename touches, and how an
 // API's permissions are found when the catalog does not list them.
 
-const APPLICATION = "azuread:index/application:Application";
-const CREDENTIAL = "azuread:index/applicationCertificate:ApplicationCertificate";
-const CONSENT = "azuread:index/appRoleAssignment:AppRoleAssignment";
-const CONNECTION = "vendor-connections:index:VendorConnection";
 const vault = FAKE_VAULT;
-const GRAPH_USER_READ_ALL = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
 // Inside the overlap of the default policy's windows (P30D, renewBefore P10D): two certificates.
 const IN_OVERLAP = new Date("2026-11-28T12:00:00Z");
 
@@ -31,7 +27,7 @@ describe("VendorConnection across deploys", function () {
     });
 
     const connection = (now: Date, args: Args = {}) => () => {
-        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ_ALL, vault, now, ...args });
+        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now, ...args });
     };
 
     it("parents every child to its connection, so each keeps its URN whatever else the stack holds", async () => {
@@ -40,7 +36,7 @@ describe("VendorConnection across deploys", function () {
             connection(IN_OVERLAP, { readers: ["44444444-4444-4444-a444-444444444444"], allowedIpRanges: ["203.0.113.0/24"] }),
         );
         assert.ok(run.ok, run.error?.message);
-        const component = run.registered.find((r) => r.type === CONNECTION)!;
+        const component = run.registered.find((r) => r.type === T.connection)!;
         const children = run.registered.filter((r) => r !== component && !r.type.startsWith("pulumi:"));
         // app, sp, 2 certificates, 2 key credentials, secret, reader, consent, named location, policy
         assert.equal(children.length, 11, children.map((c) => c.key).join(", "));
@@ -55,7 +51,7 @@ describe("VendorConnection across deploys", function () {
         const at = new Date(IN_OVERLAP.getTime() + 3_600_000);
         const run = await sim.up(at, connection(at, { revokeIssuedBefore: "2026-11-28T12:30:00Z" }));
         assert.ok(run.ok, run.error?.message);
-        const replaced = run.replaces.filter((r) => r.type === CREDENTIAL);
+        const replaced = run.replaces.filter((r) => r.type === T.credential);
         assert.equal(replaced.length, 1);
         assert.equal(replaced[0].deleteBeforeReplace, true);
         const steps = run.operations.filter((o) => o.key === replaced[0].key).map((o) => o.kind);
@@ -68,7 +64,7 @@ describe("VendorConnection across deploys", function () {
         const run = await sim.up(IN_OVERLAP, connection(IN_OVERLAP, { displayName: "Acme Cloud Backup" }));
         assert.ok(run.ok, run.error?.message);
         assert.deepEqual([...run.creates, ...run.replaces, ...run.deletes], []);
-        assert.deepEqual(run.updates.filter((r) => r.type !== CONNECTION).map((r) => r.name), ["acme-app"]);
+        assert.deepEqual(run.updates.filter((r) => r.type !== T.connection).map((r) => r.name), ["acme-app"]);
     });
 
     describe("an API the catalog does not know, given by client id", () => {
@@ -80,9 +76,9 @@ describe("VendorConnection across deploys", function () {
         it("takes the role's id from the API's service principal in the tenant, for the requested permission and for consent", async () => {
             const run = await simulator(tenant).up(IN_OVERLAP, connection(IN_OVERLAP, { permissions: [{ api: API, roles: ["Widgets.Read.All"] }] }));
             assert.ok(run.ok, run.error?.message);
-            const app = run.registered.find((r) => r.type === APPLICATION)!;
+            const app = run.registered.find((r) => r.type === T.application)!;
             assert.deepEqual(app.inputs.requiredResourceAccesses, [{ resourceAppId: API, resourceAccesses: [{ id: WIDGETS_READ, type: "Role" }] }]);
-            const consent = run.registered.filter((r) => r.type === CONSENT);
+            const consent = run.registered.filter((r) => r.type === T.consent);
             assert.deepEqual(consent.map((c) => c.inputs.appRoleId), [WIDGETS_READ]);
         });
 
