@@ -122,14 +122,6 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
             issues.add(joinPath(at("readers"), index), notAnObjectId(reader));
         }
     });
-    if (Array.isArray(settings.owners)) {
-        settings.owners.forEach((owner: unknown, index) => {
-            // An Output (a component argument) is Entra's to check at deploy time.
-            if (typeof owner === "string" && !isGuid(owner)) {
-                issues.add(joinPath(at("owners"), index), notAnObjectId(owner));
-            }
-        });
-    }
     const seen = new Set<string>();
     readers.forEach((reader, index) => {
         const key = String(reader).toLowerCase();
@@ -138,6 +130,14 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
         }
         seen.add(key);
     });
+    if (Array.isArray(settings.owners)) {
+        settings.owners.forEach((owner: unknown, index) => {
+            // An Output (a component argument) is Entra's to check at deploy time.
+            if (typeof owner === "string" && !isGuid(owner)) {
+                issues.add(joinPath(at("owners"), index), notAnObjectId(owner));
+            }
+        });
+    }
 
     for (const key of ["grantConsent", "suspended"] as const) {
         const value = settings[key];
