@@ -83,6 +83,12 @@ export class OfflineEngine implements pulumi.runtime.Mocks {
                 subscriptionId: OFFLINE_SUBSCRIPTION_ID,
                 tenantId: OFFLINE_TENANT_ID,
             }),
+            // The same deploying identity as azure-native's: offline there is only one.
+            "azuread:index/getClientConfig:getClientConfig": () => ({
+                clientId: fakeGuid("offline:deployer-client"),
+                objectId: OFFLINE_DEPLOYER_OBJECT_ID,
+                tenantId: OFFLINE_TENANT_ID,
+            }),
             "azuread:index/getServicePrincipal:getServicePrincipal": (inputs) => ({
                 clientId: inputs.clientId,
                 objectId: fakeGuid(`sp:${inputs.clientId}`),

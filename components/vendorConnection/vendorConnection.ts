@@ -14,6 +14,7 @@ import { declareFederatedCredential } from "./federated";
 import { AllowedIpRangesState } from "./networkPolicyPlan";
 import { declareNetworkPolicy } from "./networkPolicy";
 import { declareRotationNotice } from "./notify";
+import { ownersWithDeployer } from "./owners";
 import { ConnectionPlan, planConnection } from "./validation";
 
 // Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
@@ -26,7 +27,10 @@ export const SUSPENDED_SECRET_VALUE = "suspended: this vendor connection has no 
 export interface VendorConnectionArgs {
     /** Display name of the Entra application and service principal. Default: the resource name. */
     displayName?: pulumi.Input<string>;
-    /** Object ids of the users or service principals that own the application. Default: none. */
+    /**
+     * Object ids of the users or service principals that own the application and its service
+     * principal, besides the deploying identity, which is always an owner. Default: none.
+     */
     owners?: pulumi.Input<pulumi.Input<string>[]>;
     /** Free text kept on the application, e.g. the vendor's contract or contact. Default: none. */
     notes?: pulumi.Input<string>;
@@ -142,13 +146,14 @@ export class VendorConnection extends pulumi.ComponentResource {
         const { plan } = this;
         const displayName = args.displayName ?? name;
         const apis = new ApiLookup(this);
+        const owners = ownersWithDeployer(args.owners, azuread.getClientConfigOutput({ parent: this }).objectId);
 
         const application = new azuread.Application(
             `${name}-app`,
             {
                 displayName,
                 signInAudience: "AzureADMyOrg",
-                owners: args.owners,
+                owners,
                 notes: args.notes,
                 // The permissions the app asks for, also without our consent: an admin granting
                 // consent in the portal grants exactly these, and the portal lists them.
@@ -162,25 +167,33 @@ export class VendorConnection extends pulumi.ComponentResource {
                 clientId: application.clientId,
                 // Disabled while suspended: no token is issued even for a credential we missed.
                 accountEnabled: !plan.suspended,
-                // Only explicitly assigned principals may obtain tokens for this application.
+                // Users and other clients need an assignment to sign in to this application or to
+                // call it. This does not limit the vendor's own app-only sign-in (client
+                // credentials): its permissions and its credential alone decide that.
                 appRoleAssignmentRequired: true,
-                owners: args.owners,
+                owners,
                 notes: args.notes,
             },
             { parent: this },
         );
 
-        const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application);
+        // The notice subscription exists before the secret it announces gets a version, so the
+        // vendor hears of every certificate the vault publishes, the first one included.
+        const notice =
+            plan.notify && plan.secretName !== undefined
+                ? declareRotationNotice(this, name, plan.notify, plan.secretName, {
+                      // validateArgs made sure the vault names its system topic.
+                      systemTopicName: args.vault!.systemTopicName!,
+                      resourceGroupName: args.vault!.resourceGroupName,
+                  })
+                : undefined;
+        const certificates =
+            plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application, notice);
         if (plan.credential.type === "federated") {
             declareFederatedCredential(this, name, plan.credential, application);
         }
         if (plan.allowedNetworks) {
             declareNetworkPolicy(this, name, displayName, plan.allowedNetworks, servicePrincipal);
-        }
-        if (plan.notify && plan.secretName !== undefined) {
-            // validateArgs made sure the vault names its system topic.
-            const vault = args.vault!;
-            declareRotationNotice(this, name, plan.notify, plan.secretName, { systemTopicName: vault.systemTopicName!, resourceGroupName: vault.resourceGroupName });
         }
 
         if (plan.grantConsent) {
@@ -235,10 +248,11 @@ export class VendorConnection extends pulumi.ComponentResource {
         secretName: string,
         vault: VaultReference,
         application: azuread.Application,
+        notice: pulumi.Resource | undefined,
     ): { issued: { planned: PlannedCertificate; certificate: Certificate }[]; secret: keyvault.Secret } {
         const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
             planned,
-            certificate: this.declareCertificate(name, planned, plan, application),
+            ...this.declareCertificate(name, planned, plan, application),
         }));
         const active = issued.find((c) => c.planned.active);
 
@@ -273,7 +287,17 @@ export class VendorConnection extends pulumi.ComponentResource {
                       }
                     : { connection: name, applicationClientId: application.clientId, state: "suspended" },
             },
-            { parent: this },
+            {
+                parent: this,
+                // Publish only what Entra accepts: the vault hands the vendor the active
+                // certificate (and Key Vault announces it) only once its key credential is
+                // registered. The engine runs every step whose inputs are ready at once, and the
+                // secret's inputs come from the certificate alone, so only this dependency orders
+                // it after the registration; if the registration fails, the vault keeps serving
+                // the previous, still registered certificate. While suspended there is nothing to
+                // wait for: the secret is emptied before the key credentials are deleted.
+                dependsOn: [...(active ? [active.keyCredential] : []), ...(notice ? [notice] : [])],
+            },
         );
 
         if (!plan.suspended) {
@@ -306,7 +330,7 @@ export class VendorConnection extends pulumi.ComponentResource {
         planned: PlannedCertificate,
         plan: ConnectionPlan,
         application: azuread.Application,
-    ): Certificate {
+    ): { certificate: Certificate; keyCredential: azuread.ApplicationCertificate } {
         const certificate = new Certificate(
             `${name}-cert-${planned.slot}`,
             {
@@ -321,7 +345,7 @@ export class VendorConnection extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new azuread.ApplicationCertificate(
+        const keyCredential = new azuread.ApplicationCertificate(
             `${name}-credential-${planned.slot}`,
             {
                 applicationId: application.id,
@@ -345,7 +369,7 @@ export class VendorConnection extends pulumi.ComponentResource {
                 deleteBeforeReplace: true,
             },
         );
-        return certificate;
+        return { certificate, keyCredential };
     }
 
     /** Admin consent: one app role assignment per granted role, on the API's service principal in this tenant. */

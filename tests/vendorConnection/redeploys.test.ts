@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer } from "../simulator";
-import { FAKE_VAULT } from "../support/fakes";
+import { FAKE_DEPLOYER_OBJECT_ID, FAKE_VAULT } from "../support/fakes";
 import { GRAPH_USER_READ, T } from "./support";
 
 // What a VendorConnection's resource options and wiring mean across deploys, through the redeploy
@@ -56,6 +56,53 @@ describe("VendorConnection across deploys", function () {
         assert.equal(replaced[0].deleteBeforeReplace, true);
         const steps = run.operations.filter((o) => o.key === replaced[0].key).map((o) => o.kind);
         assert.deepEqual(steps, ["delete-replaced", "create-replacement"]);
+    });
+
+    it("publishes only what Entra holds: the vault secret depends on the active slot's key credential, before and after a rotation", async () => {
+        const sim = simulator();
+        const deployedAt = [IN_OVERLAP, new Date("2026-12-20T12:00:00Z")];
+        const activeSlots: string[] = [];
+        for (const at of deployedAt) {
+            let declared: InstanceType<typeof components.VendorConnection> | undefined;
+            const run = await sim.up(at, () => {
+                declared = new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now: at });
+            });
+            assert.ok(run.ok, run.error?.message);
+            const active = declared!.plan.schedule!.certificates.find((c) => c.active)!;
+            activeSlots.push(active.slot);
+            const secret = run.registered.find((r) => r.type === T.secret)!;
+            const credentials = run.registered.filter((r) => r.type === T.credential).map((r) => r.key);
+            // The active slot's credential, not the other slot's: that one may be on its way out.
+            assert.deepEqual(
+                secret.dependencies.filter((d) => credentials.includes(d)),
+                credentials.filter((key) => key.endsWith(`::acme-credential-${active.slot}`)),
+            );
+        }
+        assert.notEqual(activeSlots[0], activeSlots[1], "the second deploy must rotate to the other slot");
+    });
+
+    it("sets up the rotation notice before the secret it announces gets a version", async () => {
+        const run = await simulator().up(
+            IN_OVERLAP,
+            connection(IN_OVERLAP, { vault: { ...vault, systemTopicName: "kv-events" }, notify: { webhookUrl: "https://hooks.acme.example/rotated" } }),
+        );
+        assert.ok(run.ok, run.error?.message);
+        const subscription = run.registered.find((r) => r.type === T.subscription)!;
+        assert.ok(run.registered.find((r) => r.type === T.secret)!.dependencies.includes(subscription.key));
+    });
+
+    it("keeps the deploying identity among the owners of the application and the service principal, with the declared ones", async () => {
+        const declared = ["77777777-7777-4777-A777-777777777777", FAKE_DEPLOYER_OBJECT_ID.toUpperCase()];
+        const run = await simulator().up(IN_OVERLAP, connection(IN_OVERLAP, { owners: declared }));
+        assert.ok(run.ok, run.error?.message);
+        const expected = ["77777777-7777-4777-a777-777777777777", FAKE_DEPLOYER_OBJECT_ID.toLowerCase()].sort();
+        for (const type of [T.application, T.servicePrincipal]) {
+            assert.deepEqual(run.registered.find((r) => r.type === type)!.inputs.owners, expected, type);
+        }
+        const undeclared = await simulator().up(IN_OVERLAP, connection(IN_OVERLAP));
+        for (const type of [T.application, T.servicePrincipal]) {
+            assert.deepEqual(undeclared.registered.find((r) => r.type === type)!.inputs.owners, [FAKE_DEPLOYER_OBJECT_ID.toLowerCase()], type);
+        }
     });
 
     it("renames without touching the credential: a new display name updates the application alone", async () => {

@@ -6,7 +6,7 @@ import { RecordingMocks, RecordedResource } from "../support/mocks";
 import { settle } from "../support/settle";
 import { valueOf } from "../support/outputs";
 import { allStrings, isSecretValue, plainMatches, unwrapSecrets } from "../support/secrets";
-import { FAKE_SUBSCRIPTION_ID, fakeGuid } from "../support/fakes";
+import { FAKE_DEPLOYER_OBJECT_ID, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../support/fakes";
 
 const T = {
     connection: "vendor-connections:index:VendorConnection",
@@ -78,6 +78,8 @@ describe("VendorConnection", function () {
         assert.deepEqual(mocks.one(T.application, "acme-app").inputs, {
             displayName: "acme",
             signInAudience: "AzureADMyOrg",
+            // The deploying identity keeps ownership, so that Application.ReadWrite.OwnedBy suffices later.
+            owners: [FAKE_DEPLOYER_OBJECT_ID],
             requiredResourceAccesses: [{ resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] }],
         });
         const app = { objectId: fakeGuid("app:acme-app"), clientId: fakeGuid("client:acme-app") };
@@ -85,6 +87,7 @@ describe("VendorConnection", function () {
             clientId: app.clientId,
             accountEnabled: true,
             appRoleAssignmentRequired: true,
+            owners: [FAKE_DEPLOYER_OBJECT_ID],
         });
 
         const cert = mocks.one(T.certificate, "acme-cert-b").inputs;
@@ -132,7 +135,10 @@ describe("VendorConnection", function () {
             principalObjectId: fakeGuid("sp:acme-sp"),
             resourceObjectId: fakeGuid(`sp:${GRAPH}`),
         });
-        assert.deepEqual(mocks.invokes.map((i) => [i.token, i.inputs.clientId]), [["azuread:index/getServicePrincipal:getServicePrincipal", GRAPH]]);
+        assert.deepEqual(mocks.invokes.map((i) => [i.token, i.inputs.clientId]), [
+            ["azuread:index/getClientConfig:getClientConfig", undefined],
+            ["azuread:index/getServicePrincipal:getServicePrincipal", GRAPH],
+        ]);
 
         // Every child is parented to the component.
         assert.match(await valueOf(connection.urn), /::vendor-connections:index:VendorConnection::acme$/);
@@ -226,7 +232,7 @@ describe("VendorConnection", function () {
         const owners = ["77777777-7777-4777-a777-777777777777"];
         await declare("acme", { owners, notes: "Contract 2026-114, vendor security contact: soc@acme.example" });
         for (const resource of [mocks.one(T.application, "acme-app"), mocks.one(T.servicePrincipal, "acme-sp")]) {
-            assert.deepEqual(resource.inputs.owners, owners, resource.name);
+            assert.deepEqual(resource.inputs.owners, [...owners, FAKE_DEPLOYER_OBJECT_ID].sort(), resource.name);
             assert.equal(resource.inputs.notes, "Contract 2026-114, vendor security contact: soc@acme.example", resource.name);
         }
     });
@@ -269,7 +275,8 @@ describe("VendorConnection", function () {
     it("declares no consent assignments (and reads no API) when grantConsent is false, but still asks for the permissions", async () => {
         await declare("acme", { grantConsent: false });
         assert.deepEqual(mocks.ofType(T.consent), []);
-        assert.deepEqual(mocks.invokes, []);
+        // Only who is deploying (an owner of what it creates); no API's roles.
+        assert.deepEqual(mocks.invokes.map((i) => i.token), ["azuread:index/getClientConfig:getClientConfig"]);
         // An admin's "Grant admin consent" in the portal grants what the application asks for.
         assert.deepEqual(mocks.one(T.application, "acme-app").inputs.requiredResourceAccesses, [
             { resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] },
