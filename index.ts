@@ -11,7 +11,8 @@ const vault = new VendorVault("vendors", {
     createResourceGroup: config.vault.createResourceGroup,
     location: config.vault.location,
     vaultName: config.vault.name,
-    allowedIpRanges: config.vault.allowedIpRanges,
+    // The vault's own ranges plus the networks each vendor reads its certificate from.
+    allowedIpRanges: config.vaultFirewall?.ipRules.map((rule) => rule.range),
     softDeleteRetentionInDays: config.vault.softDeleteRetentionInDays,
     auditLogWorkspaceId: config.vault.auditLogWorkspaceId,
     // Azure allows one Event Grid system topic per vault: created when any connection has `notify`.
@@ -35,6 +36,8 @@ const connections = config.connections.map(
 
 export const vaultName = vault.vaultName;
 export const vaultUri = vault.vaultUri;
+/** What the vault's firewall admits and why (which settings ask for each range); null when it admits every network. */
+export const vaultFirewall = config.vaultFirewall ?? null;
 /** One inventory per connection: app, permissions (broad ones flagged), certificates, next rotation. */
 export const inventory = pulumi.output(Object.fromEntries(connections.map(([name, connection]) => [name, inventoryOf(connection)])));
 

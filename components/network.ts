@@ -90,6 +90,11 @@ function overlaps(a: IpRange, b: IpRange): boolean {
     return networkBits(a).slice(0, shorter) === networkBits(b).slice(0, shorter);
 }
 
+/** Whether every address of `inner` lies in `outer` (same IP version, `outer` no narrower). */
+export function containsRange(outer: IpRange, inner: IpRange): boolean {
+    return outer.version === inner.version && prefixLength(outer) <= prefixLength(inner) && overlaps(outer, inner);
+}
+
 function networkBits(range: IpRange): string {
     const address = range.cidr.slice(0, range.cidr.lastIndexOf("/"));
     return range.version === 4 ? ipv4Bits(address) : ipv6Bits(address);

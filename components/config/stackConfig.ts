@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IssueCollector, joinPath } from "../errors";
 import { validateVaultSettings } from "../vault/validation";
+import { VaultClient, VaultFirewallPlan, planVaultFirewall } from "../vault/firewall";
 import { planConnection } from "../vendorConnection/validation";
 import { parseRevocationCutoff, resolveRevocationCutoff } from "../rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
@@ -16,6 +17,11 @@ export interface StackConfig {
     readonly connections: readonly { readonly name: string; readonly settings: ConnectionConfig }[];
     /** Whether any connection sends rotation notices: the vault then needs its Event Grid system topic. */
     readonly needsVaultEvents: boolean;
+    /**
+     * The vault firewall's rules: `vault.allowedIpRanges` plus the IPv4 ranges of every certificate
+     * connection with readers (see vault/firewall.ts). Undefined when the vault admits every network.
+     */
+    readonly vaultFirewall: VaultFirewallPlan | undefined;
 }
 
 // Connection names become resource names and, by default, the vault secret's name.
@@ -36,9 +42,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
     }
 
     const vault = check(vaultSchema, raw.vault, "vault", issues);
-    if (vault) {
-        validateVaultSettings({ ...vault, vaultName: vault.name }, "vault", issues, "name");
-    }
+    const vaultSettings = vault ? validateVaultSettings({ ...vault, vaultName: vault.name }, "vault", issues, "name") : undefined;
 
     // Empty is Pulumi.yaml's declared default for this optional key: no cutoff.
     const stackCutoff = raw.revokeIssuedBefore === "" ? undefined : raw.revokeIssuedBefore;
@@ -47,6 +51,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
     }
 
     const connections: { name: string; settings: ConnectionConfig }[] = [];
+    const vaultClients: VaultClient[] = [];
     const rawConnections = raw.connections;
     if (rawConnections === undefined) {
         issues.add("connections", "is required: a map from connection name to its settings.");
@@ -66,6 +71,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
             }
             // The connection's own cutoff is checked here with its path; the stack-wide one above.
             const plan = issues.collect(() => planConnection(name, settings, now, path));
+            if (plan) {
+                vaultClients.push({ path, certificate: plan.secretName !== undefined, readers: plan.readers.length, allowedIpRanges: plan.allowedNetworks?.ipRanges });
+            }
             if (plan?.secretName !== undefined) {
                 const other = secretNames.get(plan.secretName.toLowerCase());
                 if (other !== undefined) {
@@ -78,12 +86,15 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         }
     }
 
+    const vaultFirewall = planVaultFirewall(vaultSettings?.allowedIpRanges, "vault.allowedIpRanges", vaultClients, issues);
+
     issues.throwIfAny();
     return {
         vault: vault!,
         revokeIssuedBefore: stackCutoff as string | undefined,
         connections,
         needsVaultEvents: connections.some(({ settings }) => settings.notify !== undefined),
+        vaultFirewall,
     };
 }
 

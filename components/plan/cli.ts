@@ -11,6 +11,7 @@ import { findWellKnownApi } from "../permissions";
 import { parseRfc3339, toRfc3339 } from "../time";
 import { setDeployInstant } from "../vendorConnection/clock";
 import type { ConnectionInventory } from "../vendorConnection/inventory";
+import type { VaultFirewallPlan } from "../vault/firewall";
 import { readStackConfigFile } from "./configFile";
 import { OfflineEngine, settle } from "./offlineEngine";
 import { planReport, renderPlan } from "./report";
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     pulumi.runtime.setAllConfig(stackConfig.config);
     setDeployInstant(at);
 
-    let stack: { inventory: pulumi.Output<Record<string, ConnectionInventory>> };
+    let stack: { inventory: pulumi.Output<Record<string, ConnectionInventory>>; vaultFirewall: VaultFirewallPlan | null };
     try {
         stack = require(resolve(projectRoot, "index.ts"));
     } catch (err) {
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     const inventory = await new Promise<Record<string, ConnectionInventory>>((done) => stack.inventory.apply(done));
     // Every declaration must have reached the engine before its list is printed.
     await settle();
-    const report = planReport(toRfc3339(at), inventory);
+    const report = planReport(toRfc3339(at), inventory, stack.vaultFirewall);
     console.log(options.json ? JSON.stringify(report, null, 2) : renderPlan(report, engine.declared, configFile));
     return 0;
 }

@@ -2,10 +2,13 @@ import { redactUrl } from "../url";
 import type { ConnectionInventory, DefenseInventory } from "../vendorConnection/inventory";
 import { ENCRYPTED_WEBHOOK_PLACEHOLDER } from "./configFile";
 import type { DeclaredResource } from "./offlineEngine";
+import type { VaultFirewallPlan } from "../vault/firewall";
 
 /** What `npm run plan --json` prints: the shape is part of the product's interface. */
 export interface PlanReport {
     at: string;
+    /** The vault's firewall rules with the settings behind each; null when it admits every network. */
+    vaultFirewall: VaultFirewallPlan | null;
     connections: PlannedConnection[];
 }
 
@@ -35,9 +38,10 @@ export interface PlannedConnection extends Omit<DefenseInventory, "notify"> {
 const ENCRYPTED_WEBHOOK = redactUrl(ENCRYPTED_WEBHOOK_PLACEHOLDER);
 
 /** Builds the report from the stack's `inventory` output, keeping only what a plan can know offline. */
-export function planReport(at: string, inventory: Readonly<Record<string, ConnectionInventory>>): PlanReport {
+export function planReport(at: string, inventory: Readonly<Record<string, ConnectionInventory>>, vaultFirewall: VaultFirewallPlan | null): PlanReport {
     return {
         at,
+        vaultFirewall,
         connections: Object.entries(inventory).map(([name, c]) => ({
             name,
             displayName: c.displayName,
@@ -61,7 +65,7 @@ function plannedNotify({ webhook, events }: NonNullable<DefenseInventory["notify
 
 /** The human-readable plan: one block per connection, then what the deploy declares. */
 export function renderPlan(report: PlanReport, declared: readonly DeclaredResource[], source: string): string {
-    const lines: string[] = [`Plan of ${source} for a deploy at ${report.at}`, ""];
+    const lines: string[] = [`Plan of ${source} for a deploy at ${report.at}`, "", ...vaultFirewallLines(report.vaultFirewall), ""];
     for (const c of report.connections) {
         lines.push(`${c.name}: ${c.displayName}${c.suspended ? "  [SUSPENDED: no credential, sign-in disabled]" : ""}`);
         lines.push("  permissions:");
@@ -88,6 +92,17 @@ export function renderPlan(report: PlanReport, declared: readonly DeclaredResour
     }
     lines.push(...table(["count", "type"], [...counts].map(([type, count]) => [String(count), type])).map((row) => `  ${row}`));
     return lines.join("\n");
+}
+
+function vaultFirewallLines(firewall: VaultFirewallPlan | null): string[] {
+    if (!firewall) {
+        return ["vault firewall: none (every network reaches the vault; RBAC decides who reads each secret)"];
+    }
+    const lines = ["vault firewall: denies every network except", ...table(["range", "admitted for"], firewall.ipRules.map((r) => [r.range, r.from.join(", ")])).map((row) => `  ${row}`)];
+    for (const { range, from, reason } of firewall.notAdmitted) {
+        lines.push(`  not admitted: ${range} (${from}): ${reason}`);
+    }
+    return lines;
 }
 
 function certificateLines(c: PlannedConnection): string[] {

@@ -19,6 +19,13 @@ export interface VaultReference {
      * for `notify`; for an existing vault, name the topic it already has (or create one).
      */
     readonly systemTopicName?: pulumi.Input<string>;
+    /**
+     * The IPv4 ranges the vault's firewall admits, when it denies every other network. Given, a
+     * connection with readers is refused unless the firewall admits its IPv4 `allowedIpRanges`
+     * (the networks its vendor reads from). Undefined: not checked (a vault open to every network,
+     * or an existing vault whose rules this stack does not manage).
+     */
+    readonly allowedIpRanges?: readonly string[];
 }
 
 export interface VendorVaultArgs {
@@ -35,8 +42,11 @@ export interface VendorVaultArgs {
     vaultName?: string;
     /**
      * Public IPv4 addresses or CIDR ranges (/8 or narrower) allowed to reach the vault. When given,
-     * every other network is denied (trusted Azure services excepted). Default: reachable from all
-     * networks; RBAC still decides who may read.
+     * every other network is denied (trusted Azure services excepted), so list the networks the
+     * vendors' readers fetch from (each connection's IPv4 `allowedIpRanges`: `planVaultFirewall`
+     * merges them; a connection whose readers it would block is refused), and the network the
+     * deploy runs from (deleting a secret goes through the vault's data plane). Default: reachable
+     * from all networks; RBAC still decides who may read.
      */
     allowedIpRanges?: string[];
     /** Days a deleted secret or vault stays recoverable, 7 to 90. Default: 90. */
@@ -68,6 +78,8 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
     public readonly tenantId: pulumi.Output<string>;
     /** The vault's Event Grid system topic; undefined unless `eventNotifications` is set. */
     public readonly systemTopicName: pulumi.Output<string> | undefined;
+    /** The IPv4 ranges the firewall admits (normalised to CIDR); undefined when it admits every network. */
+    public readonly allowedIpRanges: readonly string[] | undefined;
 
     constructor(name: string, args: VendorVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vendor-connections:index:VendorVault", name, {}, opts);
@@ -144,6 +156,7 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
         this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
         this.resourceGroupName = resourceGroupName;
         this.tenantId = client.tenantId;
+        this.allowedIpRanges = settings.allowedIpRanges;
         this.registerOutputs({
             vaultId: this.vaultId,
             vaultName: this.vaultName,

@@ -3,11 +3,11 @@ import * as azuread from "@pulumi/azuread";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { Certificate } from "../certificate";
-import { formatIssue, ValidationError } from "../errors";
+import { formatIssue, IssueCollector, ValidationError } from "../errors";
 import { ResolvedPermission } from "../permissions";
 import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
 import { toRfc3339 } from "../time";
-import { VaultReference } from "../vault";
+import { VaultReference, checkVaultAdmits } from "../vault";
 import { deployInstant } from "./clock";
 import { ApiLookup, requiredResourceAccesses } from "./apiPermissions";
 import { declareFederatedCredential } from "./federated";
@@ -412,6 +412,12 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
             throw err;
         }
         problems.push(...err.issues.map(formatIssue));
+    }
+    if (plan && isVaultReference(args.vault)) {
+        const issues = new IssueCollector();
+        const client = { path: "", certificate: plan.secretName !== undefined, readers: plan.readers.length, allowedIpRanges: plan.allowedNetworks?.ipRanges };
+        checkVaultAdmits(args.vault.allowedIpRanges, "vault.allowedIpRanges", client, issues);
+        problems.push(...issues.issues.map(formatIssue));
     }
     if (problems.length > 0 || !plan) {
         throw new pulumi.ResourceError(`invalid arguments for VendorConnection ${JSON.stringify(name)}:\n${problems.join("\n")}`, resource);

@@ -49,7 +49,7 @@ describe("npm run plan: defense in depth", function () {
             ]);
         }
         const [archiver, , scanner] = example.json.connections;
-        assert.deepEqual([archiver.credential, archiver.allowedIpRanges, archiver.notify], [{ type: "certificate" }, null, null]);
+        assert.deepEqual([archiver.credential, archiver.allowedIpRanges, archiver.notify], [{ type: "certificate" }, { ranges: ["192.0.2.0/27"], state: "enabled" }, null]);
         assert.deepEqual(scanner.allowedIpRanges, { ranges: ["198.51.100.0/26", "2001:db8:4e57::/48"], state: "reportOnly" });
         assert.deepEqual(scanner.notify, {
             webhook: "https://hooks.northwind.example/m365/certificate-rotated",
@@ -62,14 +62,40 @@ describe("npm run plan: defense in depth", function () {
         const scanner = example.table.split("\n\n").find((block) => block.startsWith("security-scanner:"))!;
         assert.match(scanner, /sign-in only from: 198\.51\.100\.0\/26, 2001:db8:4e57::\/48 {2}\[Conditional Access, REPORT-ONLY/);
         assert.match(scanner, /rotation notices: SecretNewVersionCreated, SecretNearExpiry to https:\/\/hooks\.northwind\.example\/m365\/certificate-rotated/);
-        for (const type of [
-            "azuread:index/namedLocation:NamedLocation",
-            "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
-            "azure-native:eventgrid:SystemTopic",
-            "azure-native:eventgrid:SystemTopicEventSubscription",
-        ]) {
-            assert.match(example.table, new RegExp(`^  1\\s+${type}$`, "m"));
+        // Every vendor of the example is pinned to its networks (the vault admits them); the scanner alone is notified.
+        for (const [count, type] of [
+            [3, "azuread:index/namedLocation:NamedLocation"],
+            [3, "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"],
+            [1, "azure-native:eventgrid:SystemTopic"],
+            [1, "azure-native:eventgrid:SystemTopicEventSubscription"],
+        ] as const) {
+            assert.match(example.table, new RegExp(`^  ${count}\\s+${type}$`, "m"));
         }
+    });
+
+    it("shows the vault firewall's effective rules: its own ranges and each reading vendor's IPv4 ranges, with the settings behind them", () => {
+        assert.deepEqual(example.json.vaultFirewall, {
+            ipRules: [
+                { range: "203.0.113.0/24", from: ["vault.allowedIpRanges"] },
+                { range: "192.0.2.0/27", from: ["connections.mail-archiver.allowedIpRanges"] },
+                { range: "192.0.2.128/27", from: ["connections.backup.allowedIpRanges"] },
+                { range: "198.51.100.0/26", from: ["connections.security-scanner.allowedIpRanges"] },
+            ],
+            notAdmitted: [
+                {
+                    range: "2001:db8:4e57::/48",
+                    from: "connections.security-scanner.allowedIpRanges",
+                    reason: "Key Vault's firewall admits IPv4 only; this range still limits where the vendor may sign in from",
+                },
+            ],
+        });
+        assert.match(example.table, /^vault firewall: denies every network except\n {2}range {12}admitted for\n {2}203\.0\.113\.0\/24 {3}vault\.allowedIpRanges\n/m);
+        assert.match(example.table, /^ {2}not admitted: 2001:db8:4e57::\/48 \(connections\.security-scanner\.allowedIpRanges\): Key Vault's firewall admits IPv4 only/m);
+        // Federated, backup keeps nothing in the vault: its networks are not admitted.
+        assert.deepEqual(
+            federated.json.vaultFirewall.ipRules.map((r: { range: string }) => r.range),
+            ["203.0.113.0/24", "192.0.2.0/27", "198.51.100.0/26"],
+        );
     });
 
     it("shows a revoked federated connection: no certificate, the trust, and how to restore it", () => {

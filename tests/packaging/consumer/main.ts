@@ -49,6 +49,8 @@ const mocks: pulumi.runtime.Mocks = {
         switch (args.token) {
             case "azure-native:authorization:getClientConfig":
                 return { tenantId: TENANT_ID, objectId: "00000000-0000-4000-a000-000000000002", subscriptionId: SUBSCRIPTION_ID, clientId: "c" };
+            case "azuread:index/getClientConfig:getClientConfig":
+                return { tenantId: TENANT_ID, objectId: "00000000-0000-4000-a000-000000000002", clientId: "c" };
             case "azuread:index/getServicePrincipal:getServicePrincipal":
                 return { clientId: args.inputs.clientId, objectId: "00000000-0000-4000-a000-000000000004", appRoleIds: {} };
             default:

@@ -1,0 +1,150 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { RecordingMocks } from "../support/mocks";
+import { settle } from "../support/settle";
+import { issueLines } from "../support/validation";
+import { FAKE_VAULT } from "../support/fakes";
+
+// A vault with allowedIpRanges denies every network it does not list, and a vendor's readers fetch
+// their certificate from the vendor's own network: ARM writes bypass the firewall, so a deploy would
+// succeed and the vendor fail later. The stack's vault admits each reading vendor's IPv4 ranges;
+// a connection the firewall would still block is refused, naming both settings.
+
+const NOW = new Date("2026-12-01T09:00:00Z");
+const graph = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
+const READER = "44444444-4444-4444-a444-444444444444";
+const VAULT_RANGES = ["203.0.113.0/24"];
+
+function stackConfig(connections: Record<string, unknown>, vaultRanges: string[] | null = VAULT_RANGES) {
+    return { vault: { resourceGroupName: "rg", ...(vaultRanges ? { allowedIpRanges: vaultRanges } : {}) }, connections };
+}
+
+describe("vendors reach their vault through its firewall", () => {
+    const mocks = new RecordingMocks({ dynamic: "none" });
+    let components: typeof import("../../components");
+
+    before(async () => {
+        await pulumi.runtime.setMocks(mocks, "vendor-connections", "test");
+        components = await import("../../components");
+    });
+    beforeEach(() => mocks.reset());
+
+    describe("stack config", () => {
+        it("admits, besides the vault's own ranges, the IPv4 ranges of every certificate connection with readers, once each", () => {
+            const config = components.parseStackConfig(
+                stackConfig({
+                    archiver: { permissions: graph, readers: [READER], allowedIpRanges: ["192.0.2.0/27", "2001:db8::/48", "203.0.113.0/24"] },
+                    backup: { permissions: graph, readers: [READER], allowedIpRanges: ["198.51.100.7"] },
+                    // No readers: nobody of the vendor's fetches from the vault, so nothing to admit.
+                    scanner: { permissions: graph, allowedIpRanges: ["198.51.100.64/26"] },
+                }),
+                NOW,
+            );
+            assert.deepEqual(config.vaultFirewall, {
+                ipRules: [
+                    { range: "203.0.113.0/24", from: ["vault.allowedIpRanges", "connections.archiver.allowedIpRanges"] },
+                    { range: "192.0.2.0/27", from: ["connections.archiver.allowedIpRanges"] },
+                    { range: "198.51.100.7/32", from: ["connections.backup.allowedIpRanges"] },
+                ],
+                notAdmitted: [
+                    {
+                        range: "2001:db8::/48",
+                        from: "connections.archiver.allowedIpRanges",
+                        reason: "Key Vault's firewall admits IPv4 only; this range still limits where the vendor may sign in from",
+                    },
+                ],
+            });
+        });
+
+        it("leaves a vault without a firewall open: no rules, vendor ranges not merged in (that would switch the firewall on)", () => {
+            const config = components.parseStackConfig(stackConfig({ archiver: { permissions: graph, readers: [READER], allowedIpRanges: ["192.0.2.0/27"] } }, null), NOW);
+            assert.equal(config.vaultFirewall, undefined);
+        });
+
+        it("refuses a connection whose readers the firewall would block, naming both settings and what to do", () => {
+            const issues = issueLines(() =>
+                components.parseStackConfig(
+                    stackConfig({
+                        archiver: { permissions: graph, readers: [READER] },
+                        scanner: { permissions: graph, readers: [READER], allowedIpRanges: ["2001:db8::/48"] },
+                        // No readers: nothing to admit, so an IPv6-only list pins its sign-ins and is fine.
+                        signInOnly: { permissions: graph, allowedIpRanges: ["2001:db8::/48"] },
+                    }),
+                    NOW,
+                ),
+            );
+            assert.deepEqual(issues, [
+                "connections.archiver.readers: the vault's firewall (vault.allowedIpRanges) denies every network it does not list, and the readers fetch the certificate from the vendor's own; " +
+                    "set connections.archiver.allowedIpRanges to the vendor's public IPv4 egress ranges (the vault then admits them; sign-ins are pinned to them too, which needs a Workload Identities Premium licence), " +
+                    "or remove vault.allowedIpRanges to leave the vault reachable from every network (RBAC still decides who reads).",
+                "connections.scanner.readers: the vault's firewall (vault.allowedIpRanges) admits IPv4 networks only, and connections.scanner.allowedIpRanges lists IPv6 ranges alone, so the readers could not fetch the certificate; add the public IPv4 ranges they fetch from.",
+            ]);
+        });
+
+        it("the example stack's vault admits every vendor that reads from it", async () => {
+            const { readFileSync } = await import("node:fs");
+            const { resolve } = await import("node:path");
+            const { parse } = await import("yaml");
+            const file = parse(readFileSync(resolve(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
+            const raw = Object.fromEntries(
+                Object.entries(file)
+                    .filter(([k]) => k.startsWith("vendor-connections:"))
+                    .map(([k, v]) => [k.slice("vendor-connections:".length), v]),
+            );
+            const config = components.parseStackConfig(raw, NOW);
+            const admitted = new Set(config.vaultFirewall!.ipRules.map((r) => r.range));
+            for (const { name, settings } of config.connections.filter((c) => (c.settings.readers ?? []).length > 0)) {
+                const ipv4 = (settings.allowedIpRanges ?? []).filter((r) => !r.includes(":"));
+                assert.ok(ipv4.length > 0 && ipv4.every((r) => admitted.has(r)), `${name}'s readers cannot reach the vault`);
+            }
+        });
+    });
+
+    describe("component arguments", () => {
+        const connection = (args: Partial<import("../../components").VendorConnectionArgs>) =>
+            new components.VendorConnection("acme", { permissions: graph, now: NOW, readers: [READER], vault: { ...FAKE_VAULT, allowedIpRanges: ["203.0.113.0/24"] }, ...args });
+
+        function refusal(args: Partial<import("../../components").VendorConnectionArgs>): string[] {
+            try {
+                connection(args);
+            } catch (err) {
+                assert.ok(err instanceof pulumi.ResourceError, String(err));
+                return err.message.split("\n").slice(1);
+            }
+            assert.fail("the connection was accepted");
+        }
+
+        it("refuses readers behind a vault firewall that admits none of the connection's IPv4 ranges, naming both settings", () => {
+            assert.deepEqual(refusal({}), [
+                "readers: the vault's firewall (vault.allowedIpRanges) denies every network it does not list, and the readers fetch the certificate from the vendor's own; " +
+                    "set allowedIpRanges to the vendor's public IPv4 egress ranges (the vault then admits them; sign-ins are pinned to them too, which needs a Workload Identities Premium licence), " +
+                    "or remove vault.allowedIpRanges to leave the vault reachable from every network (RBAC still decides who reads).",
+            ]);
+            assert.deepEqual(refusal({ allowedIpRanges: ["203.0.113.0/28", "198.51.100.0/24", "192.0.2.9"] }), [
+                "allowedIpRanges: 198.51.100.0/24, 192.0.2.9/32 are not admitted by the vault's firewall (vault.allowedIpRanges), so the readers could not fetch the certificate from there; " +
+                    "add them to the vault's allowed ranges (planVaultFirewall computes them for a whole stack).",
+            ]);
+        });
+
+        it("accepts ranges the firewall admits (also inside a wider rule), no readers, a federated connection, or a vault it does not manage", async () => {
+            connection({ allowedIpRanges: ["203.0.113.16/28", "2001:db8::/48"] });
+            connection({ readers: [] });
+            new components.VendorConnection("fed", {
+                permissions: graph,
+                now: NOW,
+                credential: { type: "federated", issuer: "https://issuer.example", subject: "agent", trustedFrom: "2026-11-01T00:00:00Z" },
+            });
+            new components.VendorConnection("other", { permissions: graph, now: NOW, readers: [READER], vault: FAKE_VAULT });
+            await settle();
+            assert.equal(mocks.ofType("vendor-connections:index:VendorConnection").length, 4);
+        });
+
+        it("a VendorVault states what its firewall admits, so its connections are checked against it", async () => {
+            const vault = new components.VendorVault("vendors", { resourceGroupName: "rg", location: "westeurope", allowedIpRanges: ["203.0.113.7"] });
+            assert.deepEqual(vault.allowedIpRanges, ["203.0.113.7/32"]);
+            assert.equal(new components.VendorVault("open", { resourceGroupName: "rg", location: "westeurope" }).allowedIpRanges, undefined);
+            assert.throws(() => new components.VendorConnection("acme", { permissions: graph, now: NOW, readers: [READER], vault }), /^readers: the vault's firewall/m);
+            await settle();
+        });
+    });
+});
