@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../errors";
 import { findWellKnownApi } from "../permissions";
 import { parseRfc3339, toRfc3339 } from "../time";
-import { setDeployInstant } from "../vendorConnection/clock";
+import { deployInstant, setDeployInstant } from "../vendorConnection/clock";
 import type { ConnectionInventory } from "../vendorConnection/inventory";
 import type { VaultFirewallPlan } from "../vault/firewall";
 import { readStackConfigFile } from "./configFile";
@@ -19,7 +19,8 @@ import { planReport, renderPlan } from "./report";
 const USAGE = `usage: npm run plan -- [--config-file Pulumi.<stack>.yaml] [--at <RFC 3339 instant>] [--json]
 
   --config-file  stack configuration to plan (default: Pulumi.dev.yaml, the example stack)
-  --at           deploy instant to plan for (default: now), e.g. 2026-12-01T09:00:00Z
+  --at           deploy instant to plan for (default: VENDOR_CONNECTIONS_DEPLOY_INSTANT if set, else now),
+                 e.g. 2026-12-01T09:00:00Z
   --json         print one JSON document instead of the table`;
 
 const projectRoot = resolve(__dirname, "..", "..");
@@ -45,7 +46,16 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
 
-    const at = options.at === undefined ? new Date() : parseRfc3339(options.at);
+    let at: Date | undefined;
+    try {
+        // Without --at, the instant a deploy from this shell would use: the pinned one, if any.
+        at = options.at === undefined ? deployInstant() : parseRfc3339(options.at);
+    } catch (err) {
+        if (err instanceof ValidationError) {
+            return fail([err.message]);
+        }
+        throw err;
+    }
     if (!at) {
         return fail([`--at: ${JSON.stringify(options.at)} is not an RFC 3339 instant; use e.g. 2026-12-01T09:00:00Z.`]);
     }
