@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 // credential, a consent, a revocation would all be refused
 // (https://learn.microsoft.com/graph/permissions-reference#applicationreadwriteownedby).
 // Always setting `owners` also makes azuread's owner list exclusive: an owner added outside the
-// stack is removed by the next deploy.
+// stack is removed by the next deploy that refreshes (a deploy compares with the state, where an
+// owner added outside never appears without a refresh).
 
 /**
  * The owners to declare: the declared ones plus the deploying identity, once each (object ids are
