@@ -1,7 +1,7 @@
 import { KeyObject, sign } from "node:crypto";
 import * as forge from "node-forge";
 
-// The certificate exactly as the engine built them with node-forge before it moved to
+// The certificate and PKCS#12 exactly as the engine built them with node-forge before it moved to
 // Node's crypto: the reference the native encoders must match octet for octet, so that every
 // client which opened the old files (OpenSSL, Node TLS, Key Vault, .NET) opens the new ones alike.
 // Test-only: node-forge is not available to the serialized dynamic provider.
@@ -61,4 +61,38 @@ export function referenceCertificate(input: ReferenceCertificateInput): Referenc
         forgeCertificate: cert,
         forgeKey,
     };
+}
+
+/**
+ * The old engine's PKCS#12 (empty password, 3DES key bag, SHA-1 MAC, 2048 iterations, friendly
+ * name and local key id), with forge's random salts replaced by the given ones: forge draws the
+ * key bag's salt first, then the MAC's.
+ */
+export function referencePkcs12(certificate: ReferenceCertificate, friendlyName: string, salts: { keyBag: Buffer; mac: Buffer }): Buffer {
+    const random = forge.random as unknown as { getBytes(count: number): string; getBytesSync(count: number): string };
+    const { getBytes, getBytesSync } = random;
+    const queue = [salts.keyBag, salts.mac];
+    const next = (count: number): string => {
+        const salt = queue.shift();
+        if (salt === undefined || salt.length !== count) {
+            throw new Error(`node-forge asked for ${count} random octets beyond the two salts`);
+        }
+        return salt.toString("binary");
+    };
+    random.getBytes = random.getBytesSync = next;
+    try {
+        const pfx = forge.pkcs12.toPkcs12Asn1(certificate.forgeKey, [certificate.forgeCertificate], "", {
+            algorithm: "3des",
+            count: 2048,
+            friendlyName,
+            generateLocalKeyId: true,
+        });
+        if (queue.length > 0) {
+            throw new Error("node-forge did not draw both salts");
+        }
+        return toBuffer(forge.asn1.toDer(pfx).getBytes());
+    } finally {
+        random.getBytes = getBytes;
+        random.getBytesSync = getBytesSync;
+    }
 }
