@@ -95,7 +95,7 @@ function extensions(publicKey: KeyObject): Buffer[] {
         extension(OID.basicConstraints, true, sequence()),
         // 4.2.1.3: digitalSignature is bit 0; DER drops the 7 trailing zero bits (X.690 11.2.2).
         extension(OID.keyUsage, true, bitString(Uint8Array.of(0x80), 7)),
-        // 4.2.1.12: clientAuth only; not critical, as node-forge wrote it.
+        // 4.2.1.12: clientAuth only; not critical, as in every certificate issued so far.
         extension(OID.extKeyUsage, false, sequence(objectIdentifier(OID.clientAuth))),
         extension(OID.subjectKeyIdentifier, false, octetString(subjectKeyIdentifier(publicKey))),
     ];
