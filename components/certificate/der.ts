@@ -23,7 +23,7 @@ const TAG = {
 };
 
 /** Any type, given its identifier octet and its contents octets, in the definite form DER requires. */
-export function tagged(tag: number, contents: Uint8Array): Buffer {
+function tagged(tag: number, contents: Uint8Array): Buffer {
     return Buffer.concat([Uint8Array.of(tag), lengthOctets(contents.length), contents]);
 }
 

@@ -26,8 +26,9 @@ export interface CertificateRequest {
  * this package's dependencies may be nested out of reach or missing; a built-in module captured at
  * module scope is written as `require("crypto")`, which resolves anywhere. Other module-scope
  * values must be plain data (strings, numbers, plain objects) or functions, which serialize by
- * value. tests/certificate/portableProvider.test.ts runs the serialized provider from a directory
- * outside this repository.
+ * value, under names no global has (validate.ts's spellValue says why).
+ * tests/certificate/portableProvider.test.ts runs the serialized provider from a directory outside
+ * this repository.
  *
  * Where the time goes: the RSA key pair comes from Node's asynchronous generateKeyPair on libuv's
  * thread pool, and dominates. Meanwhile the main thread derives the PKCS#12 keys, which depend only
@@ -36,8 +37,10 @@ export interface CertificateRequest {
  * follows the key is DER assembly, 3DES over the ~1.2 KB private key and one HMAC.
  */
 export async function buildCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
-    // Promise.all rather than two awaits: if the derivation threw, a key generation failing later
-    // would otherwise be an unhandled rejection.
+    // The key generation is handed to the thread pool first; the derivation then runs on this
+    // thread, in a promise so that a throw from it becomes a rejection Promise.all reports, rather
+    // than leaving the key generation's promise unobserved (a later failure there would be an
+    // unhandled rejection).
     const [{ publicKey, privateKey }, protection] = await Promise.all([
         generateRsaKeyPair(request.keySize),
         Promise.resolve().then(() => derivePkcs12Protection()),
