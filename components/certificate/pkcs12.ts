@@ -7,11 +7,10 @@ import { PKCS12_KDF_PURPOSE, pkcs12Kdf } from "./pkcs12Kdf";
 // what node-forge wrote before the engine moved to Node's crypto (tests/certificate/pkcs12.test.ts
 // compares the two), because every client in use opens that layout: OpenSSL 3 without its legacy
 // provider, Node's TLS `pfx`, Key Vault, Windows and .NET. Hence:
-// - the key is a pkcs8ShroudedKeyBag under pbeWithSHAAnd3-KeyTripleDES-CBC, the one password-based
-//   cipher all of them read; the certificate bag is not encrypted (the usual choice there, RC2,
-//   needs OpenSSL's legacy provider);
-// - a SHA-1 HMAC over the contents, keyed from the same empty password: Windows and .NET refuse a
-//   file without a MAC, and SHA-1 is what they all verify;
+// - the key is a pkcs8ShroudedKeyBag under pbeWithSHAAnd3-KeyTripleDES-CBC, which all of them
+//   read; the certificate bag is not encrypted (the usual choice there, RC2, needs OpenSSL's
+//   legacy provider);
+// - a SHA-1 HMAC over the contents, keyed from the same empty password, which all of them verify;
 // - 2048 iterations, OpenSSL's own default (PKCS12_DEFAULT_ITER); 8-octet random salts.
 
 /**
@@ -110,8 +109,8 @@ function dataContentInfo(content: Uint8Array): Buffer {
 /**
  * The bag attributes (section 4.2, PKCS#9 friendlyName as BMPString and localKeyId), localKeyId
  * first as node-forge wrote them. Strict DER would sort this SET OF by encoding (X.690 11.6), which
- * can put friendlyName first; every importer reads either order, and keeping node-forge's keeps
- * the files identical to those already issued.
+ * can put friendlyName first; the clients of every file issued so far read this order, and keeping
+ * it keeps new files identical in layout to those.
  */
 function bagAttributes({ friendlyName, localKeyId }: Pkcs12Contents): Buffer {
     return set(

@@ -8,6 +8,7 @@ import { createSecureContext } from "node:tls";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificateOutputs } from "../../components/certificate/provider";
+import { toRfc3339 } from "../../components/time";
 import { RecordingMocks } from "../support/mocks";
 import { valueOf } from "../support/outputs";
 
@@ -64,8 +65,8 @@ describe("the serialized certificate provider, run away from this repository", (
         const certificate = new Certificate("portable", {
             commonName: "acme_backup@contoso.example",
             organization: "Acme Backup Ltd",
-            notBefore: notBefore.toISOString().replace(/\.\d{3}Z$/, "Z"),
-            notAfter: notAfter.toISOString().replace(/\.\d{3}Z$/, "Z"),
+            notBefore: toRfc3339(notBefore),
+            notAfter: toRfc3339(notAfter),
             identity: "acme/slot-a/window-1",
         });
         await valueOf(certificate.urn);
