@@ -83,7 +83,7 @@ async function measure(keySize: KeySize, count: number): Promise<Measurement> {
     const issue = () => issueCertificate({ commonName: `bench-${keySize}`, keySize, notBefore, notAfter });
     const eightAtOnce = (work: () => Promise<unknown>) => () => allAtOnce(CONCURRENCY, work);
 
-    // Warm-up, not counted: loads node-forge and lets V8 compile the hot paths.
+    // Warm-up, not counted: loads the engine's modules and lets V8 compile the hot paths.
     await bare();
     await issue();
 

@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
     });
     const issue = (index: number) => certificateProvider.create!(inputs(index));
 
-    // Warm-up, not counted: loads node-forge and lets V8 compile the hot paths.
+    // Warm-up, not counted: loads the engine's modules and lets V8 compile the hot paths.
     await bare();
     await issue(-1);
 

@@ -1,7 +1,10 @@
-import type * as Crypto from "node:crypto";
-import type * as Forge from "node-forge";
+import { KeyObject, createHash, generateKeyPair, randomBytes, sign } from "node:crypto";
+import { toRfc3339 } from "../time";
 import type { IssuedCertificate } from "./issue";
 import type { KeySize } from "./limits";
+import { toPem } from "./pem";
+import { derivePkcs12Protection, pkcs12 } from "./pkcs12";
+import { signedCertificate, tbsCertificate } from "./x509";
 
 /** A request that validation has already accepted (see validate.ts); the engine trusts it. */
 export interface CertificateRequest {
@@ -14,96 +17,92 @@ export interface CertificateRequest {
 }
 
 /**
- * Issues one self-signed client certificate with a fresh RSA key (issue 2, item 2).
+ * Issues one self-signed client certificate with a fresh RSA key, and its PKCS#12.
  *
- * Self-contained on purpose: the dynamic provider calls this function, so Pulumi serializes its
- * text into the `__provider` closure and runs it in another process. It therefore requires what it
- * needs inside its body and refers to nothing at module scope (a captured module object, such as
- * forge's, would be serialized by value or fail; tests/certificate/resource.test.ts proves this).
+ * Node's built-in modules only, here and in everything this reaches (x509.ts, pkcs12.ts,
+ * pkcs12Kdf.ts, der.ts, pem.ts): the dynamic provider calls this function, so Pulumi serializes
+ * it and those modules into the `__provider` text, which the engine's dynamic provider host runs
+ * from the consumer's project directory. A third-party module would be resolved from there, where
+ * this package's dependencies may be nested out of reach or missing; a built-in module captured at
+ * module scope is written as `require("crypto")`, which resolves anywhere. Other module-scope
+ * values must be plain data (strings, numbers, plain objects) or functions, which serialize by
+ * value, under names no global has (validate.ts's spellValue says why).
+ * tests/certificate/portableProvider.test.ts runs the serialized provider from a directory outside
+ * this repository.
  *
- * Where the time goes: the key pair comes from Node's native, asynchronous generateKeyPair (libuv
- * thread pool, so concurrent issues run in parallel). node-forge builds the certificate and the
- * PKCS#12, but the RSA signature over the TBSCertificate is made by Node's OpenSSL: forge's
- * pure-JavaScript RSA took 48 ms (2048) to 233 ms (4096) per signature on the main thread here,
- * against 1-6 ms natively, which alone broke the "at most 1.25x bare key generation" target.
- * (forge.pki.rsa.generateKeyPair would also reach crypto.generateKeyPair, but hands back only
- * forge key objects; calling Node directly keeps the KeyObject that signs natively.) What remains
- * on the main thread is ~16-26 ms per certificate, mostly the PKCS#12 key derivation (bench/).
+ * Where the time goes: the RSA key pair comes from Node's asynchronous generateKeyPair on libuv's
+ * thread pool, and dominates. Meanwhile the main thread derives the PKCS#12 keys, which depend only
+ * on the empty password and fresh salts: 4 x 2048 native SHA-1 iterations, the bulk of the
+ * engine's own work (bench/certificates.ts). The signature is made on the thread pool too. What
+ * follows the key is DER assembly, 3DES over the ~1.2 KB private key and one HMAC.
  */
 export async function buildCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
-    const crypto: typeof Crypto = require("node:crypto");
-    const forge: typeof Forge = require("node-forge");
+    // The key generation is handed to the thread pool first; the derivation then runs on this
+    // thread, in a promise so that a throw from it becomes a rejection Promise.all reports, rather
+    // than leaving the key generation's promise unobserved (a later failure there would be an
+    // unhandled rejection).
+    const [{ publicKey, privateKey }, protection] = await Promise.all([
+        generateRsaKeyPair(request.keySize),
+        Promise.resolve().then(() => derivePkcs12Protection()),
+    ]);
 
-    const keyPair = await new Promise<Crypto.KeyPairKeyObjectResult>((resolve, reject) => {
-        crypto.generateKeyPair("rsa", { modulusLength: request.keySize, publicExponent: 0x10001 }, (err, publicKey, privateKey) =>
+    const serialNumber = randomSerialNumber();
+    const tbs = tbsCertificate({
+        serialNumber,
+        commonName: request.commonName,
+        organization: request.organization,
+        notBefore: request.notBefore,
+        notAfter: request.notAfter,
+        publicKey,
+    });
+    const certificate = signedCertificate(tbs, await signSha256WithRsa(tbs, privateKey));
+    const privateKeyInfo = privateKey.export({ type: "pkcs8", format: "der" });
+    const sha1 = createHash("sha1").update(certificate).digest();
+    const pfx = pkcs12(
+        // localKeyId, which pairs the key with its certificate: the certificate's SHA-1, as always.
+        { privateKeyInfo, certificate, friendlyName: request.commonName, localKeyId: sha1 },
+        protection,
+    );
+
+    return {
+        certificatePem: toPem("CERTIFICATE", certificate),
+        // Node's own PEM writer, whose text toPem matches (tests/certificate/x509.test.ts): then the
+        // serialized provider holds no private key PEM label, which tests/vendorConnection take for
+        // key material when they search a resource's plain inputs.
+        privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        pfxBase64: pfx.toString("base64"),
+        // Entra's customKeyIdentifier and the `x5t` header (after hex-to-base64url re-encoding).
+        thumbprintSha1: sha1.toString("hex").toUpperCase(),
+        // The `x5t#S256` JWT header.
+        thumbprintSha256: createHash("sha256").update(certificate).digest("base64url"),
+        serialNumber: serialNumber.toString("hex").toUpperCase(),
+        notBefore: toRfc3339(request.notBefore),
+        notAfter: toRfc3339(request.notAfter),
+    };
+}
+
+function generateRsaKeyPair(modulusLength: KeySize): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+    return new Promise((resolve, reject) => {
+        generateKeyPair("rsa", { modulusLength, publicExponent: 0x10001 }, (err, publicKey, privateKey) =>
             err ? reject(err) : resolve({ publicKey, privateKey }),
         );
     });
-    const privateKeyPem = keyPair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    const forgeKey = forge.pki.privateKeyFromPem(privateKeyPem);
+}
 
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
-    // RFC 5280 4.1.2.2: positive, at most 20 octets, and (CA/B BR 7.1) at least 64 random bits.
-    // Clearing the top bit keeps the DER INTEGER positive; setting the next one keeps the first
-    // octet non-zero, so forge's hex-to-INTEGER encoding stays minimal DER: 126 random bits.
-    const serial = crypto.randomBytes(16);
-    serial[0] = (serial[0] & 0x7f) | 0x40;
-    cert.serialNumber = serial.toString("hex");
-    cert.validity.notBefore = request.notBefore;
-    cert.validity.notAfter = request.notAfter;
-
-    // UTF8String rather than forge's default PrintableString, which cannot hold "_", "@" or
-    // non-ASCII characters that vendor and tenant names contain.
-    const utf8 = forge.asn1.Type.UTF8 as unknown as Forge.asn1.Class;
-    const name: Forge.pki.CertificateField[] = [];
-    if (request.organization !== undefined) {
-        name.push({ shortName: "O", value: request.organization, valueTagClass: utf8 });
-    }
-    name.push({ shortName: "CN", value: request.commonName, valueTagClass: utf8 });
-    cert.setSubject(name);
-    cert.setIssuer(name);
-    cert.setExtensions([
-        { name: "basicConstraints", critical: true, cA: false },
-        { name: "keyUsage", critical: true, digitalSignature: true },
-        { name: "extKeyUsage", clientAuth: true },
-        { name: "subjectKeyIdentifier" },
-    ]);
-
-    // What forge's cert.sign does, with the signature made natively (see above). SHA-256, never
-    // forge's SHA-1 default (DESIGN.md, security model).
-    cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-    const getTbs = (forge.pki as unknown as { getTBSCertificate(c: Forge.pki.Certificate): Forge.asn1.Asn1 }).getTBSCertificate;
-    cert.tbsCertificate = getTbs(cert);
-    const tbsDer = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), "binary");
-    cert.signature = crypto.sign("sha256", tbsDer, keyPair.privateKey).toString("binary");
-
-    const certificateDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), "binary");
-
-    // No passphrase, 3DES key bag and a SHA-1 MAC keyed by the empty password (issue 2): what Key
-    // Vault stores for application/x-pkcs12 secrets and what .NET, Windows and OpenSSL 3 import
-    // without legacy providers. The empty string (not null) is what makes forge encrypt the key
-    // and compute the MAC; the certificate bag is left unencrypted (no RC2, which OpenSSL 3 only
-    // reads with -legacy). 2048 iterations is OpenSSL's own default (PKCS12_DEFAULT_ITER).
-    const pfx = forge.pkcs12.toPkcs12Asn1(forgeKey, [cert], "", {
-        algorithm: "3des",
-        count: 2048,
-        friendlyName: request.commonName,
-        generateLocalKeyId: true,
+/** RSASSA-PKCS1-v1_5 with SHA-256, on the thread pool (crypto.sign with a callback). */
+function signSha256WithRsa(data: Buffer, privateKey: KeyObject): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        sign("sha256", data, privateKey, (err, signature) => (err ? reject(err) : resolve(signature)));
     });
-    const pfxBase64 = Buffer.from(forge.asn1.toDer(pfx).getBytes(), "binary").toString("base64");
+}
 
-    const rfc3339 = (instant: Date): string => instant.toISOString().replace(/\.\d{3}Z$/, "Z");
-    return {
-        certificatePem: forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n"),
-        privateKeyPem,
-        pfxBase64,
-        // Entra's customKeyIdentifier and the `x5t` header (after hex-to-base64url re-encoding).
-        thumbprintSha1: crypto.createHash("sha1").update(certificateDer).digest("hex").toUpperCase(),
-        // The `x5t#S256` JWT header.
-        thumbprintSha256: crypto.createHash("sha256").update(certificateDer).digest("base64url"),
-        serialNumber: cert.serialNumber.toUpperCase(),
-        notBefore: rfc3339(request.notBefore),
-        notAfter: rfc3339(request.notAfter),
-    };
+/**
+ * RFC 5280 4.1.2.2: positive, at most 20 octets, and (CA/B Forum BR 7.1) at least 64 random bits.
+ * Clearing the top bit keeps the DER INTEGER positive; setting the next one keeps the first octet
+ * non-zero, so the encoding needs no leading zero and the hex reads the same: 126 random bits.
+ */
+function randomSerialNumber(): Buffer {
+    const serial = randomBytes(16);
+    serial[0] = (serial[0] & 0x7f) | 0x40;
+    return serial;
 }

@@ -17,9 +17,11 @@ export interface CertificateOutputs extends IssuedCertificate {
 /**
  * The Certificate's dynamic provider. Pulumi serializes this object and everything its methods
  * reach into the resource's `__provider` input, then runs it in a separate host process where no
- * TypeScript and no module of this library can be loaded: what the methods call must be plain
- * functions (serialized with them) and the engine requires its libraries itself (engine.ts).
- * tests/certificate/resource.test.ts loads that serialized text and issues a real certificate.
+ * TypeScript and no module of this library can be loaded, from the consumer's project directory:
+ * what the methods call must be plain functions (serialized with them), and the only modules they
+ * may require are Node's built-ins (engine.ts). tests/certificate/resource.test.ts loads that
+ * serialized text and issues a real certificate; tests/certificate/portableProvider.test.ts does so
+ * from a directory outside this repository, where no third-party module resolves.
  *
  * Certificates are immutable, so there is no update: every input change is a replacement, created
  * before the old one is deleted so that a rotation never leaves a connection without a credential
