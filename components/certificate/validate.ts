@@ -85,8 +85,14 @@ function nameProblem(value: unknown): string | undefined {
     if (value.length > MAX_NAME_LENGTH) {
         return `is ${value.length} characters long; at most ${MAX_NAME_LENGTH} are allowed.`;
     }
+    // A lone surrogate has no UTF-8 form: the certificate would carry U+FFFD instead of what was asked.
+    if (LONE_SURROGATE.test(value)) {
+        return "is not well-formed Unicode (it holds a lone UTF-16 surrogate); use the text's proper characters.";
+    }
     return undefined;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function instantProblem(value: unknown): string | undefined {
     if (!(value instanceof Date) || Number.isNaN(value.getTime())) {

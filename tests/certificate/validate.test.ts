@@ -35,6 +35,18 @@ describe("issueCertificate option validation", () => {
         { name: "a commonName over 64 characters", options: { commonName: "x".repeat(65) }, path: "commonName", message: "is 65 characters long; at most 64 are allowed." },
         { name: "an empty organization", options: { organization: "" }, path: "organization", message: "must not be empty." },
         {
+            name: "a commonName with a lone surrogate",
+            options: { commonName: "acme\uD800" },
+            path: "commonName",
+            message: "is not well-formed Unicode (it holds a lone UTF-16 surrogate); use the text's proper characters.",
+        },
+        {
+            name: "an organization with a lone low surrogate",
+            options: { organization: "\uDC00Contoso" },
+            path: "organization",
+            message: "is not well-formed Unicode (it holds a lone UTF-16 surrogate); use the text's proper characters.",
+        },
+        {
             name: "notAfter equal to notBefore",
             options: { notAfter: start },
             path: "notAfter",
