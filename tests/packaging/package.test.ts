@@ -2,12 +2,15 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConsumerProject, REPOSITORY, addFile, addFixture, compile, createConsumerProject, runProgram } from "./consumerProject";
+import * as semver from "semver";
+import { ConsumerProject, REPOSITORY, addFile, addFixture, compile, createConsumerProject, findPackage, installedPackages, runProgram } from "./consumerProject";
 
 // The package as consumers get it (issue 5): `npm pack` of this repository, installed into a
 // project of its own. `import { VendorConnection, VendorVault } from "vendor-connections"` must
 // type-check against the shipped .d.ts files and run as plain JavaScript; the README's example
-// must compile against the same package. Packing builds dist/ first (npm runs `prepack`).
+// must compile against the same package. Packing builds dist/ first (npm runs `prepack`). The
+// Pulumi SDK and the provider SDKs are peer dependencies: the consumer installs its own, and its
+// stack, the library and the providers must all load that one copy of @pulumi/pulumi.
 
 /** The ```ts block of README section "## Importing into larger stacks". */
 function readmeImportExample(): string {
@@ -45,6 +48,22 @@ describe("the packed package (npm pack), in a consumer project", function () {
         assert.throws(() => require.resolve(join(installed, "dist", "plan", "cli.js")), /Cannot find module/, "the offline plan CLI is not in the package");
     });
 
+    it("leaves the Pulumi SDKs to the consumer: peer dependencies, and one @pulumi/pulumi in its tree, the one the library and the providers resolve", () => {
+        const { dependencies = {}, peerDependencies = {} } = project.packageJson;
+        for (const sdk of ["@pulumi/pulumi", "@pulumi/azuread", "@pulumi/azure-native"]) {
+            assert.equal(dependencies[sdk], undefined, `${sdk} is not a dependency of the package`);
+            const own = project.consumerPackageJson.dependencies[sdk];
+            assert.ok(semver.satisfies(own, peerDependencies[sdk] ?? "<0.0.0"), `the consumer's ${sdk} ${own} is in the package's peer range ${peerDependencies[sdk]}`);
+        }
+
+        const consumerSdk = findPackage("@pulumi/pulumi", project.root);
+        const copies = installedPackages(project).filter((p) => p.name === "@pulumi/pulumi");
+        assert.deepEqual(copies, [{ name: "@pulumi/pulumi", version: project.consumerPackageJson.dependencies["@pulumi/pulumi"], dir: consumerSdk }]);
+        for (const requirer of ["vendor-connections", "@pulumi/azuread", "@pulumi/azure-native"]) {
+            assert.equal(findPackage("@pulumi/pulumi", findPackage(requirer, project.root)!), consumerSdk, `${requirer} resolves the consumer's @pulumi/pulumi`);
+        }
+    });
+
     it("type-checks a consumer program against the package's .d.ts (exports) and runs it under mocks", async () => {
         addFixture(project, "main.ts");
         await compile(project, ["main.ts"], "node16", "out");
@@ -55,6 +74,8 @@ describe("the packed package (npm pack), in a consumer project", function () {
         assert.equal(result.tenantId, "00000000-0000-4000-a000-000000000001");
         assert.equal(result.secretName, "backup-certificate");
         assert.equal(result.secretUri, "https://kv-consumer.vault.azure.net/secrets/backup-certificate");
+        // The program ran on the consumer's SDK alone.
+        assert.deepEqual(result.sdkCopies, [{ dir: findPackage("@pulumi/pulumi", project.root), version: project.consumerPackageJson.dependencies["@pulumi/pulumi"] }]);
         // The certificate was issued by the packaged dynamic provider after Pulumi serialized it.
         assert.equal(result.certificates.filter((c: { active: boolean }) => c.active).length, 1);
         assert.match(result.certificates[0].thumbprint, /^[0-9A-F]{40}$/i);

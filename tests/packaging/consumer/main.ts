@@ -3,8 +3,9 @@
 // packaging test (tests/packaging/package.test.ts) copies it into a consumer project that has only
 // the packed tarball and the package's declared dependencies. It prints one JSON summary line (no
 // key material) for the test to check, or exits non-zero with the failure.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { VendorConnection, VendorVault } from "vendor-connections";
 
@@ -24,6 +25,28 @@ function runSerializedProvider(serialized: string, inputs: Record<string, unknow
 }
 
 const declared: string[] = [];
+
+/** The directory and version of every copy of the Pulumi SDK this process loaded a module of. */
+function loadedSdkCopies(): { dir: string; version: string }[] {
+    const copies = new Map<string, string>();
+    for (const file of Object.keys(require.cache)) {
+        for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+            let manifest: { name?: unknown; version?: string } | undefined;
+            try {
+                manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+            } catch {
+                continue; // no package.json here: look further up
+            }
+            if (typeof manifest?.name === "string") {
+                if (manifest.name === "@pulumi/pulumi") {
+                    copies.set(dir, manifest.version ?? "");
+                }
+                break;
+            }
+        }
+    }
+    return [...copies].map(([dir, version]) => ({ dir, version }));
+}
 
 const mocks: pulumi.runtime.Mocks = {
     async newResource(args) {
@@ -82,7 +105,7 @@ async function main(): Promise<void> {
     ]);
     // Registrations are answered asynchronously: list them once the program has nothing left to do.
     process.once("beforeExit", () => {
-        console.log(JSON.stringify({ vaultUri, tenantId, secretName, secretUri, certificates, declared: [...new Set(declared)].sort() }));
+        console.log(JSON.stringify({ vaultUri, tenantId, secretName, secretUri, certificates, declared: [...new Set(declared)].sort(), sdkCopies: loadedSdkCopies() }));
     });
 }
 
