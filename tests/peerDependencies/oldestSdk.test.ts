@@ -108,7 +108,11 @@ describe("the oldest @pulumi/pulumi that the peer dependency range accepts", fun
             assert.ok(types.has(type), `${type} was registered (registered: ${report.resources.join(", ")})`);
         }
         // Output-form invokes (the providers' `...Output` functions) answered through that SDK.
-        assert.deepEqual(report.invokes, ["azure-native:authorization:getClientConfig", "azuread:index/getServicePrincipal:getServicePrincipal"]);
+        assert.deepEqual(report.invokes, [
+            "azure-native:authorization:getClientConfig",
+            "azuread:index/getClientConfig:getClientConfig",
+            "azuread:index/getServicePrincipal:getServicePrincipal",
+        ]);
         assert.equal(report.secretUri, "https://kv-vendors.vault.azure.net/secrets/backup-certificate");
         // Certificates issued by the provider that SDK serialized, run as its dynamic provider host would.
         assert.equal(report.certificates.filter((c) => c.active).length, 1);
