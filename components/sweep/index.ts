@@ -3,3 +3,5 @@
 export * from "./model";
 export * from "./keyIdentity";
 export * from "./plan";
+export * from "./liveState";
+export * from "./execute";

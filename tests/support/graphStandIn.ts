@@ -167,6 +167,8 @@ export class GraphStandIn {
     readonly scopesAsked: string[][] = [];
     /** The most requests the stand-in was answering at once. */
     maxInFlight = 0;
+    /** Called with each request once it is answered, e.g. to change the tenant as another writer would. */
+    afterRequest: (request: RecordedRequest) => void = () => {};
 
     private readonly faults: Fault[] = [];
     private readonly token = `stand-in-token-${randomUUID()}`;
@@ -252,8 +254,10 @@ export class GraphStandIn {
         const path = url.pathname.replace(/^\/v1\.0/, "");
         const method = req.method ?? "GET";
         const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-            this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), body, bearer, status, receivedAt });
+            const recorded: RecordedRequest = { method, path, query: Object.fromEntries(url.searchParams), body, bearer, status, receivedAt };
+            this.requests.push(recorded);
             this.inFlight -= 1;
+            this.afterRequest(recorded);
             if (res.destroyed) {
                 return;
             }
