@@ -21,6 +21,8 @@ interface StateModule {
 interface SettingsModule {
     /** Resolves once every RPC registered so far (and any registered while waiting) has finished. */
     waitForRPCs(): Promise<void>;
+    /** Called when an RPC begins (a registration as soon as it is declared); the result is called when it ends. */
+    rpcKeepAlive(): () => void;
 }
 
 interface DebuggableModule {
@@ -113,6 +115,46 @@ export async function withoutStackCapture<T>(body: () => Promise<T>): Promise<T>
     } finally {
         debuggable.debuggablePromise = originalPromise;
         resourceClass.stackTrace = originalStackTrace;
+    }
+}
+
+/** The runtime's RPCs, as counted by withRpcCounting. */
+export interface RpcCounts {
+    /** Begun and not yet ended. */
+    readonly outstanding: number;
+    /** Changes every time an RPC begins or ends. */
+    readonly changes: number;
+}
+
+/**
+ * Runs `body` with the runtime's RPCs counted: the SDK takes a keep-alive when a resource is
+ * declared (before it waits for its inputs), an invoke is made or outputs are registered, and
+ * releases it when the RPC has been answered. The count is what the scheduler needs to tell
+ * "everything answered" from "waiting for a held step". SDK modules call rpcKeepAlive through
+ * the module object (`settings_1.rpcKeepAlive()`), so swapping it takes effect everywhere; it is
+ * restored when `body` settles.
+ */
+export async function withRpcCounting<T>(body: (counts: RpcCounts) => Promise<T>): Promise<T> {
+    const counts = { outstanding: 0, changes: 0 };
+    const original = settings.rpcKeepAlive;
+    settings.rpcKeepAlive = function countedKeepAlive(): () => void {
+        const done = original();
+        counts.outstanding += 1;
+        counts.changes += 1;
+        let ended = false;
+        return () => {
+            if (!ended) {
+                ended = true;
+                counts.outstanding -= 1;
+                counts.changes += 1;
+            }
+            done();
+        };
+    };
+    try {
+        return await body(counts);
+    } finally {
+        settings.rpcKeepAlive = original;
     }
 }
 
