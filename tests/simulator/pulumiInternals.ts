@@ -4,7 +4,7 @@ import type { RegisterResourceOutputsRequest, RegisterResourceRequest } from "@p
 // The few @pulumi/pulumi 3.248 internals the simulator needs, typed here because the SDK's .d.ts
 // strips everything marked @internal. The recipe for running one program several times in one
 // process is the Automation API's (automation/server.js, LanguageServer.run): a fresh runtime store
-// per run, setMocks in it, runInPulumiStack, then wait for every outstanding RPC.
+// per run, setMocks in it, runInPulumiStack, then wait for every outstanding RPC (here: counted).
 
 interface LocalStoreLike {
     settings: { rpcDone: Promise<unknown> };
@@ -19,8 +19,6 @@ interface StateModule {
 }
 
 interface SettingsModule {
-    /** Resolves once every RPC registered so far (and any registered while waiting) has finished. */
-    waitForRPCs(): Promise<void>;
     /** Called when an RPC begins (a registration as soon as it is declared); the result is called when it ends. */
     rpcKeepAlive(): () => void;
 }
@@ -34,8 +32,6 @@ const state: StateModule = require("@pulumi/pulumi/runtime/state");
 const settings: SettingsModule = require("@pulumi/pulumi/runtime/settings");
 const debuggable: DebuggableModule = require("@pulumi/pulumi/runtime/debuggable");
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-export const waitForRPCs = settings.waitForRPCs;
 
 /**
  * Runs `body` against a brand-new runtime store (settings, mock monitor, root stack resource,
@@ -64,7 +60,7 @@ export async function withFreshStore<T>(body: () => Promise<T>): Promise<T> {
     }
 }
 
-export function currentStore(): LocalStoreLike {
+function currentStore(): LocalStoreLike {
     return state.getStore();
 }
 

@@ -326,6 +326,14 @@ describe("simulator: timeline", () => {
         assert.deepEqual(continuous.keyCredentialGapsDuringRuns(), []);
     });
 
+    it("points() lists every point of every run, before and after each operation, failed runs included", async () => {
+        const sim = await twoCertificates();
+        await sim.up(at(2), toyProgram({ a: args("x", { secretValue: "rotated" }) }), { failAt: 1 }).catch(() => undefined);
+        const steps = (run: number): number[] => sim.points().filter((p) => p.run === run).map((p) => p.step);
+        assert.deepEqual([steps(0), steps(1), steps(2)], [[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2], [0, 1]]);
+        assert.equal(sim.instantOf({ run: 2, step: 1 }).getTime(), at(2).getTime());
+    });
+
     it("a delete-before-replace leaves a gap inside the run that a RunPoint query shows", async () => {
         const sim = new DeploySimulator();
         await sim.up(T0, toyProgram({ a: args("x") }));
@@ -637,6 +645,113 @@ describe("simulator: injected failures", () => {
         assert.equal(run.ok, true);
         assert.equal(run.operations.length, 7);
         assert.equal(run.failedOperation, undefined);
+    });
+});
+
+describe("simulator: targets (pulumi up --target)", () => {
+    const urn = (key: string): string => `urn:pulumi:stack::project::${key}`;
+    const connectionUrn = (name: string): string => urn(`${CONNECTION_TYPE}::${name}`);
+    const childUrn = (type: string, name: string): string => urn(`${CONNECTION_TYPE}$${type}::${name}`);
+    const touched = (run: DeployRun): string[] => [...new Set(run.operations.map((o) => o.name))].sort();
+
+    it("an untargeted resource keeps its old state whatever the program now declares, and an untargeted new one is not created", async () => {
+        const sim = new DeploySimulator({ issuers: quickToken });
+        await sim.up(T0, toyProgram({ a: args("x") }));
+        const changed = toyProgram({ a: args("x", { label: "renamed", secretValue: "rotated", extra: true }) });
+        const run = await sim.up(at(1), changed, { targets: [childUrn(APPLICATION_TYPE, "a-app")] });
+
+        assert.deepEqual(ops(run), ["update a-app"]);
+        assert.equal(sim.one(THING_TYPE, "a-secret").inputs.value, SECRET_VALUE, "the untargeted secret kept its old inputs");
+        assert.equal(run.registered.find((r) => r.name === "a-secret")?.targeted, false);
+        assert.ok(names(run.sames).includes("a-secret"));
+        assert.deepEqual(names(run.skippedCreates), ["a-extra"]);
+        assert.deepEqual(sim.find(THING_TYPE, "a-extra"), []);
+        // Without targets, the next run does the rest.
+        const rest = await sim.up(at(2), changed);
+        assert.deepEqual(ops(rest).sort(), ["create a-extra", "create-replacement a-secret", "delete-replaced a-secret"]);
+    });
+
+    it("a targeted resource that depends on an untargeted new one fails the update", async () => {
+        const sim = new DeploySimulator({ issuers: quickToken });
+        await sim.up(T0, toyProgram({ a: args("x") }));
+        const program = (): void => {
+            toyProgram({ a: args("x") })();
+            const base = new ToyThing("base", { value: "v" });
+            new ToyThing("user", { value: base.value });
+        };
+        await assert.rejects(
+            sim.up(at(1), program, { targets: [urn(`${THING_TYPE}::user`)] }),
+            new RegExp(`Resource '${urn(`${THING_TYPE}::user`)}' depends on '${urn(`${THING_TYPE}::base`)}' which was not specified in --target list\\.`),
+        );
+        assert.deepEqual(sim.history[1].operations, []);
+        assert.deepEqual(names(sim.history[1].skippedCreates), ["base"]);
+        assert.deepEqual(sim.find(THING_TYPE, "user"), []);
+    });
+
+    it("a targeted component's children, and what depends on them, follow it only with --target-dependents", async () => {
+        const program = toyProgram({ a: args("x2", { label: "l2" }), b: args("y", { label: "l3" }) });
+        const alone = new DeploySimulator({ issuers: quickToken });
+        await alone.up(T0, toyProgram({ a: args("x"), b: args("y") }));
+        assert.deepEqual(ops(await alone.up(at(1), program, { targets: [connectionUrn("a")] })), [], "the component itself has nothing to change");
+
+        const withDependents = new DeploySimulator({ issuers: quickToken });
+        await withDependents.up(T0, toyProgram({ a: args("x"), b: args("y") }));
+        const run = await withDependents.up(at(1), program, { targets: [connectionUrn("a")], targetDependents: true });
+        assert.deepEqual(touched(run), ["a-app", "a-cert", "a-group-member", "a-token"], describeRun(run));
+        assert.equal(withDependents.one(APPLICATION_TYPE, "b-app").inputs.displayName, "label-y", "b was left alone");
+    });
+
+    it("globs: `**` matches across URN segments, `*` only within one", async () => {
+        const program = toyProgram({ a: args("x2"), b: args("y2") });
+        const across = new DeploySimulator({ issuers: quickToken });
+        await across.up(T0, toyProgram({ a: args("x"), b: args("y") }));
+        const run = await across.up(at(1), program, { targets: ["urn:pulumi:stack::project::**::a-*"] });
+        assert.deepEqual(touched(run), ["a-app", "a-cert", "a-group-member", "a-token"], describeRun(run));
+
+        // A child's type chain holds `:`s, which `*` does not cross: this glob names no resource.
+        const within = new DeploySimulator({ issuers: quickToken });
+        await within.up(T0, toyProgram({ a: args("x"), b: args("y") }));
+        assert.deepEqual(ops(await within.up(at(1), program, { targets: ["urn:pulumi:stack::project::*::a-*"] })), []);
+    });
+
+    it("deletes under targets: only what they name or what depends on it, and without --target-dependents none at all if an unnamed one would go", async () => {
+        const start = async (): Promise<DeploySimulator> => {
+            const sim = new DeploySimulator({ issuers: quickToken });
+            await sim.up(T0, toyProgram({ a: args("x", { extra: true }), b: args("y") }));
+            return sim;
+        };
+        // The program drops b and a-extra.
+        const program = toyProgram({ a: args("x") });
+
+        const refused = await start();
+        await assert.rejects(
+            refused.up(at(1), program, { targets: [connectionUrn("b")] }),
+            /Resource 'urn:pulumi:stack::project::.*::b-app' will be destroyed but was not specified in --target list\..*pass --target-dependents to proceed/,
+        );
+        assert.deepEqual(refused.history[1].operations, []);
+        assert.equal(refused.state().length, 15, "nothing was deleted");
+
+        const dependents = await start();
+        const run = await dependents.up(at(1), program, { targets: [connectionUrn("b")], targetDependents: true });
+        assert.deepEqual(names(run.deletes), resourcesOf("b"));
+        assert.equal(dependents.find(THING_TYPE, "a-extra").length, 1, "a removed resource no target names stays");
+        assert.deepEqual(names((await dependents.up(at(2), program)).deletes), ["a-extra"]);
+
+        // A glob naming b and each of its children allows the same deletes without --target-dependents.
+        const named = await start();
+        const globbed = await named.up(at(1), program, { targets: [`urn:pulumi:stack::project::${CONNECTION_TYPE}**::b*`] });
+        assert.deepEqual(names(globbed.deletes), resourcesOf("b"));
+    });
+
+    it("a plain-URN target that names no resource fails the update, after it has run", async () => {
+        const sim = new DeploySimulator({ issuers: quickToken });
+        await sim.up(T0, toyProgram({ a: args("x") }));
+        const missing = connectionUrn("nope");
+        await assert.rejects(
+            sim.up(at(1), toyProgram({ a: args("x", { label: "renamed" }) }), { targets: [childUrn(APPLICATION_TYPE, "a-app"), missing] }),
+            (err: unknown) => err instanceof DeployError && err.message.includes(`Target '${missing}' could not be found in the stack.`),
+        );
+        assert.equal(sim.one(APPLICATION_TYPE, "a-app").inputs.displayName, "renamed", "the targeted update was performed");
     });
 });
 

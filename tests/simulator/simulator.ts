@@ -322,6 +322,8 @@ interface RunContext {
 export class DeploySimulator {
     private readonly runs: DeployRun[] = [];
     private readonly allVersions: VersionRecord[] = [];
+    /** allVersions by type: invariants checked at every point of every run query by type. */
+    private readonly versionsByType = new Map<string, VersionRecord[]>();
     /** Current state, in the order the last run registered it (a dependency order). */
     private current = new Map<string, VersionRecord>();
     /** Old halves of create-before-delete replacements whose run failed before deleting them. */
@@ -364,7 +366,21 @@ export class DeploySimulator {
      * it ([createdAt, deletedAt)); at a RunPoint, the state part-way through that run.
      */
     resourcesAt(when: Date | RunPoint, type?: string): ResourceVersion[] {
-        return this.allVersions.filter((v) => (type === undefined || v.type === type) && aliveAt(v, when));
+        const candidates = type === undefined ? this.allVersions : (this.versionsByType.get(type) ?? []);
+        return candidates.filter((v) => aliveAt(v, when));
+    }
+
+    /**
+     * Every point of every run so far, failed runs included: before its first operation, then after
+     * each one. Checking an invariant at each checks it at every state the stack went through.
+     */
+    points(): RunPoint[] {
+        return this.runs.flatMap((run) => Array.from({ length: run.operations.length + 1 }, (_, step) => ({ run: run.index, step })));
+    }
+
+    /** The simulated instant of a point: its run's deploy instant. */
+    instantOf(point: RunPoint): Date {
+        return this.runAt(point.run);
     }
 
     /**
@@ -589,7 +605,7 @@ export class DeploySimulator {
         const fakers = this.options.fakers ?? {};
         const engine = new OfflineEngine({ invokes: this.options.invokes, appRoleIds: this.options.appRoleIds });
         return {
-            // Only reads (`Resource.get`) reach this; registrations go through register().
+            // Only reads (`Resource.get`) reach this; registrations go through admit() and step().
             newResource: (args) => {
                 const inputs = unwrapMap(args.inputs);
                 const faker = fakers[args.type] ?? defaultFaker;
@@ -805,6 +821,9 @@ export class DeploySimulator {
                 wireInputs: effectiveInputs,
             };
             this.allVersions.push(version);
+            const ofType = this.versionsByType.get(version.type) ?? [];
+            ofType.push(version);
+            this.versionsByType.set(version.type, ofType);
             return version;
         };
 
