@@ -12,7 +12,9 @@ export interface PublicationRules {
     /**
      * The revocation cutoff run `run` enforces for the connection, if any. A certificate issued
      * before it may stay published while the run replaces it: a vendor could not use it anyway, and
-     * revoking deletes its key credential before the secret can move on.
+     * revoking deletes its key credential before the secret can move on. "Issued" is as the
+     * certificate states it (notBefore, its window's start): the schedule revokes every certificate
+     * whose window opened before the cutoff, since a deploy before the cutoff may have issued it.
      */
     cutoffOf(run: number): Date | undefined;
 }
@@ -36,7 +38,9 @@ export function unregisteredPublication(sim: DeploySimulator, point: RunPoint, c
             return `${where} the vault secret publishes a certificate no certificate resource issued`;
         }
         const cutoff = rules.cutoffOf(point.run);
-        if ((cutoff !== undefined && certificate.createdAt < cutoff) || Date.parse(String(certificate.outputs.notAfter)) <= at.getTime()) {
+        // Certificates count whole seconds: a revoked window's successor starts at the cutoff rounded down.
+        const revoked = cutoff !== undefined && Date.parse(String(certificate.outputs.notBefore)) < Math.floor(cutoff.getTime() / 1000) * 1000;
+        if (revoked || Date.parse(String(certificate.outputs.notAfter)) <= at.getTime()) {
             continue;
         }
         const application = sim.resourcesAt(point, APPLICATION_TYPE).find((a) => a.name === `${connection}-app`);
@@ -59,3 +63,10 @@ function describeStep(sim: DeploySimulator, point: RunPoint): string {
     const after = point.step > 0 ? run.operations[point.step - 1] : undefined;
     return `(${after ? `after ${after.kind} ${after.name}` : "before its first operation"}; seed ${run.seed}${run.ok ? "" : "; the run failed"})`;
 }
+
+/**
+ * Whether the product makes the vault secret wait for the active certificate's key credential.
+ * Not yet: publishAfterRegister.test.ts fails until it does, and the property suites keep their
+ * every-step publication property pending until this is set to true with that change.
+ */
+export const SECRET_WAITS_FOR_KEY_CREDENTIAL = false;
