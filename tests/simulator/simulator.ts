@@ -616,6 +616,7 @@ export class DeploySimulator {
         };
     }
 
+    /** The URN the engine gives a resource of this key (parent type chain + `::` + name). */
     private urnOf(key: string): string {
         return `urn:pulumi:${this.options.stack ?? "stack"}::${this.options.project ?? "project"}::${key}`;
     }
@@ -667,7 +668,7 @@ export class DeploySimulator {
         const name = req.getName();
         const parentUrn = req.getParent();
         if (type === STACK_TYPE && !parentUrn) {
-            const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`;
+            const urn = this.urnOf(`${type}::${name}`);
             ctx.byUrn.set(urn, { qualifiedType: "" });
             return { root: true, urn };
         }
@@ -677,7 +678,7 @@ export class DeploySimulator {
         }
         const qualifiedType = parent?.qualifiedType ? `${parent.qualifiedType}$${type}` : type;
         const key = `${qualifiedType}::${name}`;
-        const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${key}`;
+        const urn = this.urnOf(key);
         if (ctx.byUrn.has(urn)) {
             throw new Error(`simulator: duplicate resource URN ${urn}`);
         }
