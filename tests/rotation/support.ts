@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { APPLICATION_TYPE, DeployRun, DeploySimulator } from "../simulator";
+import { APPLICATION_TYPE, DeployError, DeployRun, DeploySimulator, Operation, Program, UpOptions } from "../simulator";
 import { CertificatePolicy, scheduleCertificates } from "../../components/rotation";
 import { validationIssues } from "../support/validation";
 
@@ -21,9 +21,81 @@ export const DAY = 24 * HOUR;
 
 // ---- random deploy histories replayed by the redeploy simulator (the *.property.test.ts files) ----
 
-// PROPERTY_RUNS lowers the count while developing; npm test runs the full 1,000.
-export function propertyRuns(seed: number): { numRuns: number; seed: number } {
-    return { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000), seed };
+// PROPERTY_RUNS lowers the count while developing; npm test runs each suite's full count.
+export function propertyRuns(seed: number, histories: number): { numRuns: number; seed: number } {
+    return { numRuns: Number(process.env.PROPERTY_RUNS ?? histories), seed };
+}
+
+/**
+ * Each history is replayed under this many interleavings of its deploys' steps (simulator seeds
+ * drawn with the history): the engine runs independent steps concurrently, so one order proves
+ * little about the others.
+ */
+export const INTERLEAVINGS = 3;
+
+export const interleavingsDraw: fc.Arbitrary<number[]> = fc.array(fc.nat(), { minLength: INTERLEAVINGS, maxLength: INTERLEAVINGS });
+
+/**
+ * An injected failure: deploy `atDeploy` (if the history has it) fails at its `atOperation`-th
+ * operation (if it has that many) in the last interleaving, and is deployed again at once, as an
+ * operator re-runs a failed `pulumi up`.
+ */
+export interface FailureDraw {
+    atDeploy: number;
+    atOperation: number;
+}
+
+export const failureDraw = (deploys: number): fc.Arbitrary<FailureDraw> =>
+    // Operations past the first few are mostly final deletes, or do not exist in a quiet deploy.
+    fc.record({ atDeploy: fc.integer({ min: 0, max: deploys - 1 }), atOperation: fc.integer({ min: 0, max: 8 }) });
+
+/** One deploy of a history: the run that succeeded and, if an injected failure hit it, the failed run before. */
+export interface DeployRuns {
+    readonly run: DeployRun;
+    readonly failed?: DeployRun;
+}
+
+/** Deploys `program`, failing at operation `failAt` if given, and then deploying again at once. */
+export async function deployOnce(sim: DeploySimulator, at: Date, program: Program, failAt?: number, options: UpOptions = {}): Promise<DeployRuns> {
+    if (failAt === undefined) {
+        return { run: await sim.up(at, program, options) };
+    }
+    try {
+        return { run: await sim.up(at, program, { ...options, failAt }) };
+    } catch (err) {
+        if (!(err instanceof DeployError) || err.run.failedOperation?.step !== failAt) {
+            throw err;
+        }
+        return { failed: err.run, run: await sim.up(at, program, options) };
+    }
+}
+
+/** Everything a deploy did: the failed run's operations, then the redeploy's. */
+export function operationsOf(deploy: DeployRuns): readonly Operation[] {
+    return [...(deploy.failed?.operations ?? []), ...deploy.run.operations];
+}
+
+/**
+ * The index of the deploy a run belongs to (its failed attempt or its redeploy); a run appended
+ * after the history (a repeat deploy) belongs to the last deploy.
+ */
+export function deployIndexOf(deploys: readonly DeployRuns[], run: number): number {
+    const index = deploys.findIndex((d) => d.run.index === run || d.failed?.index === run);
+    return index >= 0 ? index : deploys.length - 1;
+}
+
+/** Runs `check` for each interleaving of a history; a failure names the interleaving's simulator seed. */
+export async function eachInterleaving<R extends { seed: number }>(replays: readonly R[], check: (replay: R) => void | Promise<void>): Promise<void> {
+    for (const replay of replays) {
+        try {
+            await check(replay);
+        } catch (err) {
+            if (err instanceof Error) {
+                err.message += `\n(interleaving: simulator seed ${replay.seed})`;
+            }
+            throw err;
+        }
+    }
 }
 
 export const SECRET = "azure-native:keyvault:Secret";
@@ -95,9 +167,9 @@ export function applicationId(sim: DeploySimulator, connection: string): string 
     return sim.one(APPLICATION_TYPE, `${connection}-app`).id!;
 }
 
-/** The connection's resources (names without the `<connection>-` prefix) that the run created, updated, replaced or deleted. */
-export function changedResources(run: DeployRun, connection: string): string[] {
-    return [...new Set(run.operations.filter((o) => o.name.startsWith(`${connection}-`)).map((o) => o.name.slice(connection.length + 1)))].sort();
+/** The connection's resources (names without the `<connection>-` prefix) that the operations created, updated, replaced or deleted. */
+export function changedResources(operations: readonly Operation[], connection: string): string[] {
+    return [...new Set(operations.filter((o) => o.name.startsWith(`${connection}-`)).map((o) => o.name.slice(connection.length + 1)))].sort();
 }
 
 /** The certificate slots and identities a deploy at `at` declares: when this changes, the connection may rotate. */

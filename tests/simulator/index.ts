@@ -1,4 +1,4 @@
-// The redeploy simulator (issue 3, item 2): see README.md.
+// The redeploy simulator: see README.md.
 export * from "./simulator";
 export * from "./fakes";
 export type { PropertyMap } from "./values";

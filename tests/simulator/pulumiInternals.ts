@@ -4,7 +4,7 @@ import type { RegisterResourceOutputsRequest, RegisterResourceRequest } from "@p
 // The few @pulumi/pulumi 3.248 internals the simulator needs, typed here because the SDK's .d.ts
 // strips everything marked @internal. The recipe for running one program several times in one
 // process is the Automation API's (automation/server.js, LanguageServer.run): a fresh runtime store
-// per run, setMocks in it, runInPulumiStack, then wait for every outstanding RPC.
+// per run, setMocks in it, runInPulumiStack, then wait for every outstanding RPC (here: counted).
 
 interface LocalStoreLike {
     settings: { rpcDone: Promise<unknown> };
@@ -19,8 +19,8 @@ interface StateModule {
 }
 
 interface SettingsModule {
-    /** Resolves once every RPC registered so far (and any registered while waiting) has finished. */
-    waitForRPCs(): Promise<void>;
+    /** Called when an RPC begins (a registration as soon as it is declared); the result is called when it ends. */
+    rpcKeepAlive(): () => void;
 }
 
 interface DebuggableModule {
@@ -32,8 +32,6 @@ const state: StateModule = require("@pulumi/pulumi/runtime/state");
 const settings: SettingsModule = require("@pulumi/pulumi/runtime/settings");
 const debuggable: DebuggableModule = require("@pulumi/pulumi/runtime/debuggable");
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-export const waitForRPCs = settings.waitForRPCs;
 
 /**
  * Runs `body` against a brand-new runtime store (settings, mock monitor, root stack resource,
@@ -62,7 +60,7 @@ export async function withFreshStore<T>(body: () => Promise<T>): Promise<T> {
     }
 }
 
-export function currentStore(): LocalStoreLike {
+function currentStore(): LocalStoreLike {
     return state.getStore();
 }
 
@@ -113,6 +111,46 @@ export async function withoutStackCapture<T>(body: () => Promise<T>): Promise<T>
     } finally {
         debuggable.debuggablePromise = originalPromise;
         resourceClass.stackTrace = originalStackTrace;
+    }
+}
+
+/** The runtime's RPCs, as counted by withRpcCounting. */
+export interface RpcCounts {
+    /** Begun and not yet ended. */
+    readonly outstanding: number;
+    /** Changes every time an RPC begins or ends. */
+    readonly changes: number;
+}
+
+/**
+ * Runs `body` with the runtime's RPCs counted: the SDK takes a keep-alive when a resource is
+ * declared (before it waits for its inputs), an invoke is made or outputs are registered, and
+ * releases it when the RPC has been answered. The count is what the scheduler needs to tell
+ * "everything answered" from "waiting for a held step". SDK modules call rpcKeepAlive through
+ * the module object (`settings_1.rpcKeepAlive()`), so swapping it takes effect everywhere; it is
+ * restored when `body` settles.
+ */
+export async function withRpcCounting<T>(body: (counts: RpcCounts) => Promise<T>): Promise<T> {
+    const counts = { outstanding: 0, changes: 0 };
+    const original = settings.rpcKeepAlive;
+    settings.rpcKeepAlive = function countedKeepAlive(): () => void {
+        const done = original();
+        counts.outstanding += 1;
+        counts.changes += 1;
+        let ended = false;
+        return () => {
+            if (!ended) {
+                ended = true;
+                counts.outstanding -= 1;
+                counts.changes += 1;
+            }
+            done();
+        };
+    };
+    try {
+        return await body(counts);
+    } finally {
+        settings.rpcKeepAlive = original;
     }
 }
 

@@ -5,14 +5,20 @@ import type { RegisterResourceOutputsRequest, RegisterResourceRequest } from "@p
 import { loadSerializedProvider } from "../support/dynamicProvider";
 import { OfflineEngine, type InvokeHandler } from "../../components/plan/offlineEngine";
 import { defaultFaker, type FakeContext, type Faker, type Issuer } from "./fakes";
-import { currentMockMonitor, currentStore, pendingLabels, waitForRPCs, withFreshStore, withoutStackCapture } from "./pulumiInternals";
+import { randomDeleteOrder } from "./deleteOrder";
+import { currentMockMonitor, pendingLabels, withFreshStore, withRpcCounting, withoutStackCapture, type MonitorLike, type RpcCounts } from "./pulumiInternals";
+import { SeededRandom, deriveSeed } from "./random";
+import { StepScheduler, UPDATE_STOPPED, UpdateStopped, type Turn } from "./scheduler";
+import { RunTargets } from "./targets";
 import { changedKeys, secretKeys, toWireMap, unwrapMap, unwrapSecrets, wrapSecret, type PropertyMap } from "./values";
 
 // Replays `pulumi up` runs of a real program under Pulumi mocks, carrying state between runs the
-// way the engine does (issue 3, item 2). Each run gets a fresh Pulumi runtime store, as the
-// Automation API runs an inline program; the mock monitor's registerResource is replaced by the
-// engine's step logic: same / create / replace (create-before-delete unless deleteBeforeReplace) /
-// delete of what the program no longer declares.
+// way the engine does. Each run gets a fresh Pulumi runtime store, as the Automation API runs an
+// inline program; the mock monitor's registerResource is replaced by the engine's step logic:
+// same / create / replace (create-before-delete unless deleteBeforeReplace) / delete of what the
+// program no longer declares. Steps run one at a time in an order a seeded scheduler picks among
+// those the engine could have run concurrently (scheduler.ts), optionally under `--target`
+// (targets.ts) and with an injected failure.
 //
 // Nothing here prints or throws property values: reports name keys, types and operation kinds
 // only, because inputs and outputs hold private keys.
@@ -73,6 +79,11 @@ export interface SimulatorOptions {
     readonly appRoleIds?: (clientId: string) => Record<string, string>;
     /** A run that has not settled after this long fails, naming what is still pending. Default 60 s. */
     readonly runTimeoutMs?: number;
+    /**
+     * Seed of the interleavings: run i uses deriveSeed(seed, i) unless `up` is given its own.
+     * Default 0, so a simulator replays the same interleavings every time.
+     */
+    readonly seed?: number;
 }
 
 export interface UpOptions {
@@ -80,6 +91,22 @@ export interface UpOptions {
     readonly config?: Readonly<Record<string, string>>;
     /** Which config keys are secret. */
     readonly secretConfigKeys?: readonly string[];
+    /**
+     * Seed of this run's interleaving of steps and of its final deletes. Default: derived from the
+     * simulator's seed and the run's index. A run's `seed` replays its interleaving.
+     */
+    readonly seed?: number;
+    /**
+     * Makes the operation that would be this run's `failAt`-th (0-based, its `step` in
+     * `operations`) fail with an injected error instead of being performed: nothing starts after
+     * it, the run keeps what it did, skips its final deletes and rejects with DeployError. A run
+     * with fewer operations succeeds.
+     */
+    readonly failAt?: number;
+    /** `pulumi up --target`: URNs, or globs in which `*` matches within a URN segment and `**` across segments. */
+    readonly targets?: readonly string[];
+    /** `pulumi up --target-dependents`: also target what depends on (or is a child of) a targeted resource. */
+    readonly targetDependents?: boolean;
 }
 
 export interface ResourceRef {
@@ -115,7 +142,8 @@ export interface RegisteredOptions {
     readonly provider?: string;
 }
 
-export type RegistrationResult = "create" | "same" | "update" | "replace";
+/** What a registration came to; `skip` is a resource no target names and that does not exist yet: it is not created. */
+export type RegistrationResult = "create" | "same" | "update" | "replace" | "skip";
 
 /** One resource as the program declared it in one run. */
 export interface RegisteredResource extends ResourceRef {
@@ -133,6 +161,8 @@ export interface RegisteredResource extends ResourceRef {
     readonly secretInputs: readonly string[];
     readonly result: RegistrationResult;
     readonly changed: readonly string[];
+    /** False when the run had targets and none named it: it kept its old state (a same) or was not created (a skip). */
+    readonly targeted: boolean;
 }
 
 export type VersionStart = "create" | "replace" | "update";
@@ -144,6 +174,8 @@ export type VersionEnd = "delete" | "replace" | "update";
  */
 export interface ResourceVersion extends ResourceRef {
     readonly parent?: string;
+    /** Keys of the resources this version depends on, as declared when it was produced (parent excluded unless also a dependency). */
+    readonly dependencies: readonly string[];
     readonly custom: boolean;
     readonly dynamic: boolean;
     readonly id?: string;
@@ -169,14 +201,26 @@ export interface ResourceVersion extends ResourceRef {
 export interface DeployRun {
     readonly index: number;
     readonly at: Date;
+    /** Seed of this run's interleaving: `up(at, program, { seed })` replays it. */
+    readonly seed: number;
+    /** The UpOptions that shaped the run beyond its program and config. */
+    readonly failAt?: number;
+    readonly targets?: readonly string[];
+    readonly targetDependents?: boolean;
     readonly ok: boolean;
     readonly error?: Error;
+    /** The operations performed, in the order they completed. */
     readonly operations: readonly Operation[];
+    /** The operation that failed (injected or not), which is not among `operations`: it did not happen. */
+    readonly failedOperation?: Operation;
     readonly creates: readonly ResourceRef[];
     readonly updates: readonly ResourceRef[];
     readonly replaces: readonly ReplaceRecord[];
     readonly deletes: readonly ResourceRef[];
+    /** Unchanged, or (under targets) untargeted and left as they were. */
     readonly sames: readonly ResourceRef[];
+    /** New resources no target named: not created. */
+    readonly skippedCreates: readonly ResourceRef[];
     readonly registered: readonly RegisteredResource[];
     /** The program's return value as stack outputs (plain values). */
     readonly exports: unknown;
@@ -232,16 +276,43 @@ interface VersionRecord extends Omit<ResourceVersion, "outputs" | "secretOutputs
     wireInputs: PropertyMap;
 }
 
+type MonitorResources = MonitorLike["resources"];
+
+/** A registration request, read when it arrives. */
+type Declaration = { readonly root: true; readonly urn: string } | ResourceDeclaration;
+
+interface ResourceDeclaration {
+    readonly root: false;
+    readonly urn: string;
+    readonly ref: ResourceRef;
+    readonly parent?: string;
+    /** URNs of the parent and of every dependency, as the engine's graph links them. */
+    readonly dependsOnUrns: readonly string[];
+    readonly custom: boolean;
+    readonly dynamic: boolean;
+    readonly options: RegisteredOptions;
+    /** Keys of the dependencies (parent excluded unless also one). */
+    readonly dependencies: readonly string[];
+    readonly wireInputs: PropertyMap;
+}
+
 interface RunContext {
     readonly index: number;
     readonly at: Date;
+    readonly seed: number;
+    readonly upOptions: UpOptions;
+    readonly random: SeededRandom;
+    readonly targets: RunTargets;
     readonly prior: ReadonlyMap<string, VersionRecord>;
     readonly next: Map<string, VersionRecord>;
     readonly byUrn: Map<string, { key?: string; qualifiedType: string }>;
     readonly registered: RegisteredResource[];
     readonly operations: Operation[];
+    failedOperation?: Operation;
     readonly replaces: ReplaceRecord[];
     readonly replacedOlds: VersionRecord[];
+    /** Keys of this run's skipped creates: a targeted resource must not depend on one. */
+    readonly skipped: Set<string>;
     readonly errors: unknown[];
     /** Rejections nobody handled during the run: under `pulumi up` they fail the deployment. */
     readonly unhandled: unknown[];
@@ -251,6 +322,8 @@ interface RunContext {
 export class DeploySimulator {
     private readonly runs: DeployRun[] = [];
     private readonly allVersions: VersionRecord[] = [];
+    /** allVersions by type: invariants checked at every point of every run query by type. */
+    private readonly versionsByType = new Map<string, VersionRecord[]>();
     /** Current state, in the order the last run registered it (a dependency order). */
     private current = new Map<string, VersionRecord>();
     /** Old halves of create-before-delete replacements whose run failed before deleting them. */
@@ -293,7 +366,21 @@ export class DeploySimulator {
      * it ([createdAt, deletedAt)); at a RunPoint, the state part-way through that run.
      */
     resourcesAt(when: Date | RunPoint, type?: string): ResourceVersion[] {
-        return this.allVersions.filter((v) => (type === undefined || v.type === type) && aliveAt(v, when));
+        const candidates = type === undefined ? this.allVersions : (this.versionsByType.get(type) ?? []);
+        return candidates.filter((v) => aliveAt(v, when));
+    }
+
+    /**
+     * Every point of every run so far, failed runs included: before its first operation, then after
+     * each one. Checking an invariant at each checks it at every state the stack went through.
+     */
+    points(): RunPoint[] {
+        return this.runs.flatMap((run) => Array.from({ length: run.operations.length + 1 }, (_, step) => ({ run: run.index, step })));
+    }
+
+    /** The simulated instant of a point: its run's deploy instant. */
+    instantOf(point: RunPoint): Date {
+        return this.runAt(point.run);
     }
 
     /**
@@ -398,8 +485,9 @@ export class DeploySimulator {
 
     /**
      * Runs `program` as `pulumi up` at simulated instant `at`, against the state the previous runs
-     * left. Resolves once every registration has finished; rejects with a DeployError (also
-     * recorded in `history`) when the program or a resource operation fails.
+     * left, its steps interleaved as `upOptions.seed` picks. Resolves once every registration has
+     * finished; rejects with a DeployError (also recorded in `history`) when the program or a
+     * resource operation fails.
      */
     async up(at: Date, program: Program, upOptions: UpOptions = {}): Promise<DeployRun> {
         if (this.running) {
@@ -422,7 +510,9 @@ export class DeploySimulator {
         process.removeAllListeners("unhandledRejection");
         process.on("unhandledRejection", collect);
         try {
-            return await withoutStackCapture(() => withFreshStore(() => this.runInFreshStore(new Date(at), program, upOptions, unhandled)));
+            return await withoutStackCapture(() =>
+                withRpcCounting((rpcs) => withFreshStore(() => this.runInFreshStore(new Date(at), program, upOptions, unhandled, rpcs))),
+            );
         } finally {
             process.off("unhandledRejection", collect);
             for (const listener of others) {
@@ -440,10 +530,17 @@ export class DeploySimulator {
         return run.at;
     }
 
-    private async runInFreshStore(at: Date, program: Program, upOptions: UpOptions, unhandled: unknown[]): Promise<DeployRun> {
+    private async runInFreshStore(at: Date, program: Program, upOptions: UpOptions, unhandled: unknown[], rpcs: RpcCounts): Promise<DeployRun> {
+        const index = this.runs.length;
+        const seed = upOptions.seed ?? deriveSeed(this.options.seed ?? 0, index);
+        const random = new SeededRandom(seed);
         const ctx: RunContext = {
-            index: this.runs.length,
+            index,
             at,
+            seed,
+            upOptions,
+            random,
+            targets: new RunTargets(upOptions.targets, upOptions.targetDependents),
             prior: this.current,
             next: new Map(),
             byUrn: new Map(),
@@ -451,6 +548,7 @@ export class DeploySimulator {
             operations: [],
             replaces: [],
             replacedOlds: [],
+            skipped: new Set(),
             errors: [],
             unhandled,
             providers: new Map(),
@@ -459,16 +557,10 @@ export class DeploySimulator {
         if (upOptions.config) {
             pulumi.runtime.setAllConfig({ ...upOptions.config }, [...(upOptions.secretConfigKeys ?? [])]);
         }
+        const failed = (): boolean => ctx.errors.length > 0 || ctx.unhandled.length > 0;
+        const scheduler = new StepScheduler(random, { activity: () => rpcs.changes + ctx.unhandled.length, outstanding: () => rpcs.outstanding }, failed);
         const monitor = currentMockMonitor();
-        monitor.registerResource = (req, callback) => {
-            this.register(ctx, req, monitor.resources).then(
-                (resp) => callback(null, resp),
-                (err) => {
-                    ctx.errors.push(err);
-                    callback(err);
-                },
-            );
-        };
+        monitor.registerResource = (req, callback) => this.admit(ctx, scheduler, req, callback, monitor.resources);
         monitor.registerResourceOutputs = (req, callback) => {
             try {
                 this.registerOutputs(ctx, req);
@@ -480,54 +572,40 @@ export class DeploySimulator {
         };
 
         let exports: unknown;
-        try {
-            exports = await pulumi.runtime.runInPulumiStack(program as () => Promise<Record<string, unknown> | undefined>);
-        } catch (err) {
-            ctx.errors.push(err);
+        const programDone = pulumi.runtime.runInPulumiStack(program as () => Promise<Record<string, unknown> | undefined>).then(
+            (outputs) => {
+                exports = outputs;
+            },
+            (err) => {
+                ctx.errors.push(err);
+            },
+        );
+        const timeoutMs = this.options.runTimeoutMs ?? 60_000;
+        const outcome = await scheduler.drain(Date.now() + timeoutMs);
+        if (outcome === "timed out") {
+            ctx.errors.push(new Error(`run did not settle within ${timeoutMs} ms; pending: ${pendingLabels().slice(0, 20).join(", ")}`));
+        } else if (outcome === "drained") {
+            await programDone;
         }
-        await this.settle(ctx);
         // Unhandled rejections are reported after the microtask queue drains: give them one more turn.
         await new Promise((resolve) => setImmediate(resolve));
         ctx.errors.push(...ctx.unhandled);
         if (ctx.errors.length === 0) {
             await this.deleteWhatIsGone(ctx).catch((err) => ctx.errors.push(err));
+            // Reported after the deletes have run, as the engine does.
+            const known = (urn: string): boolean => ctx.byUrn.has(urn) || [...ctx.prior.values(), ...this.pendingDeletes].some((v) => this.urnOf(v.key) === urn);
+            for (const target of ctx.targets.notFound(known)) {
+                ctx.errors.push(new Error(`Target '${target}' could not be found in the stack.`));
+            }
         }
         return this.finish(ctx, exports);
-    }
-
-    // Waits until no registration is outstanding: the runtime's RPC keep-alive chain has drained and
-    // a macrotask turn (letting every apply callback run) started nothing new.
-    private async settle(ctx: RunContext): Promise<void> {
-        const store = currentStore();
-        const timeoutMs = this.options.runTimeoutMs ?? 60_000;
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<"timeout">((resolve) => {
-            timer = setTimeout(() => resolve("timeout"), timeoutMs);
-        });
-        const drained = (async () => {
-            let seen: Promise<unknown>;
-            do {
-                seen = store.settings.rpcDone;
-                await waitForRPCs();
-                await new Promise((resolve) => setImmediate(resolve));
-            } while (store.settings.rpcDone !== seen);
-            return "drained" as const;
-        })();
-        try {
-            if ((await Promise.race([drained, timeout])) === "timeout") {
-                const pending = pendingLabels();
-                ctx.errors.push(new Error(`run did not settle within ${timeoutMs} ms; pending: ${pending.slice(0, 20).join(", ")}`));
-            }
-        } finally {
-            clearTimeout(timer);
-        }
     }
 
     private mocks(): pulumi.runtime.Mocks {
         const fakers = this.options.fakers ?? {};
         const engine = new OfflineEngine({ invokes: this.options.invokes, appRoleIds: this.options.appRoleIds });
         return {
-            // Only reads (`Resource.get`) reach this; registrations go through register().
+            // Only reads (`Resource.get`) reach this; registrations go through admit() and step().
             newResource: (args) => {
                 const inputs = unwrapMap(args.inputs);
                 const faker = fakers[args.type] ?? defaultFaker;
@@ -538,51 +616,103 @@ export class DeploySimulator {
         };
     }
 
-    private async register(
+    /** The URN the engine gives a resource of this key (parent type chain + `::` + name). */
+    private urnOf(key: string): string {
+        return `urn:pulumi:${this.options.stack ?? "stack"}::${this.options.project ?? "project"}::${key}`;
+    }
+
+    // A request has arrived: the root stack is answered at once (the program waits for it before
+    // declaring anything); every other registration is a step, held until the scheduler runs it.
+    private admit(
         ctx: RunContext,
+        scheduler: StepScheduler,
         req: RegisterResourceRequest,
-        monitorResources: Map<string, { urn: string; id: string | null; state: Record<string, unknown> }>,
-    ): Promise<resproto.RegisterResourceResponse> {
+        callback: (err: unknown, resp?: unknown) => void,
+        monitorResources: MonitorResources,
+    ): void {
+        let declaration: Declaration;
+        try {
+            declaration = this.declaration(ctx, req);
+        } catch (err) {
+            ctx.errors.push(err);
+            callback(err);
+            return;
+        }
+        if (declaration.root) {
+            monitorResources.set(declaration.urn, { urn: declaration.urn, id: null, state: {} });
+            callback(null, response(declaration.urn, "", {}));
+            return;
+        }
+        const { key } = declaration.ref;
+        scheduler.submit(
+            key,
+            async (turn) => {
+                try {
+                    callback(null, await this.step(ctx, declaration, turn, monitorResources));
+                } catch (err) {
+                    // A step the failure stopped is a consequence, not a cause.
+                    if (!(err instanceof UpdateStopped)) {
+                        ctx.errors.push(err);
+                    }
+                    callback(err);
+                }
+            },
+            () => callback(new UpdateStopped(key)),
+        );
+    }
+
+    // What the request declares: identity, options, dependencies and inputs. Its parent and
+    // dependencies were answered before the SDK sent it, so their keys are known.
+    private declaration(ctx: RunContext, req: RegisterResourceRequest): Declaration {
         const type = req.getType();
         const name = req.getName();
         const parentUrn = req.getParent();
-        const project = pulumi.getProject();
-        const stack = pulumi.getStack();
-
         if (type === STACK_TYPE && !parentUrn) {
-            const urn = `urn:pulumi:${stack}::${project}::${type}::${name}`;
+            const urn = this.urnOf(`${type}::${name}`);
             ctx.byUrn.set(urn, { qualifiedType: "" });
-            monitorResources.set(urn, { urn, id: null, state: {} });
-            return response(urn, "", {});
+            return { root: true, urn };
         }
-
         const parent = parentUrn ? ctx.byUrn.get(parentUrn) : undefined;
         if (parentUrn && !parent) {
             throw new Error(`simulator: ${type} ${name} names a parent this run never registered`);
         }
         const qualifiedType = parent?.qualifiedType ? `${parent.qualifiedType}$${type}` : type;
         const key = `${qualifiedType}::${name}`;
-        const urn = `urn:pulumi:${stack}::${project}::${key}`;
+        const urn = this.urnOf(key);
         if (ctx.byUrn.has(urn)) {
             throw new Error(`simulator: duplicate resource URN ${urn}`);
         }
         ctx.byUrn.set(urn, { key, qualifiedType });
-
-        const custom = req.getCustom();
-        const dynamic = type.startsWith(DYNAMIC_PREFIX);
-        const options: RegisteredOptions = {
-            deleteBeforeReplace: req.getDeletebeforereplace(),
-            protect: req.getProtect() ?? false,
-            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-            ignoreChanges: req.getIgnorechangesList(),
-            replaceOnChanges: req.getReplaceonchangesList(),
-            retainOnDelete: req.getRetainondelete() ?? false,
-            provider: req.getProvider() || undefined,
+        const dependencyUrns = req.getDependenciesList();
+        return {
+            root: false,
+            urn,
+            ref: { key, type, name },
+            parent: parent?.key,
+            // The engine's dependency graph counts the parent as a dependency (targets, deletes).
+            dependsOnUrns: [...(parentUrn && parent?.key ? [parentUrn] : []), ...dependencyUrns],
+            custom: req.getCustom(),
+            dynamic: type.startsWith(DYNAMIC_PREFIX),
+            options: {
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                protect: req.getProtect() ?? false,
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                ignoreChanges: req.getIgnorechangesList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                retainOnDelete: req.getRetainondelete() ?? false,
+                provider: req.getProvider() || undefined,
+            },
+            dependencies: dependencyUrns.map((u) => ctx.byUrn.get(u)?.key ?? u),
+            wireInputs: (req.getObject()?.toJavaScript() ?? {}) as PropertyMap,
         };
-        const dependencies = req.getDependenciesList().map((u) => ctx.byUrn.get(u)?.key ?? u);
-        const wireInputs = (req.getObject()?.toJavaScript() ?? {}) as PropertyMap;
-        const ref: ResourceRef = { key, type, name };
-        const base = { ...ref, parent: parent?.key, custom, dynamic, options };
+    }
+
+    // One resource's step, run when the scheduler picks it: the engine's same / create / update /
+    // replace decision and its operations.
+    private async step(ctx: RunContext, declaration: ResourceDeclaration, turn: Turn, monitorResources: MonitorResources): Promise<resproto.RegisterResourceResponse> {
+        const { ref, urn, custom, dynamic, options, dependencies, wireInputs } = declaration;
+        const { key, type } = ref;
+        const base = { ...ref, parent: declaration.parent, custom, dynamic, options, dependencies };
 
         // ignoreChanges: the engine diffs (and stores) the old value of an ignored property.
         const prev = ctx.prior.get(key);
@@ -599,12 +729,33 @@ export class DeploySimulator {
         }
         const secretInputs = secretKeys(effectiveInputs).filter((k) => k !== PROVIDER_KEY);
         const { [PROVIDER_KEY]: _provider, ...declared } = unwrapMap(effectiveInputs);
+        const registered = (result: RegistrationResult, changed: readonly string[], targeted = true): void => {
+            ctx.registered.push({ ...base, urn, inputs: declared, secretInputs, result, changed, targeted });
+        };
+
+        if (!ctx.targets.admit(urn, declaration.dependsOnUrns)) {
+            if (!prev) {
+                // A skipped create: nothing is created or kept; the program sees no id.
+                ctx.skipped.add(key);
+                registered("skip", []);
+                return response(urn, "", {});
+            }
+            // An untargeted resource keeps its old state, inputs and outputs, whatever the program says now.
+            registered("same", [], false);
+            ctx.next.set(key, prev);
+            monitorResources.set(urn, { urn, id: prev.id ?? null, state: prev.wireOutputs });
+            return response(urn, prev.id ?? "", prev.wireOutputs);
+        }
+        const skippedDependency = [...(declaration.parent ? [declaration.parent] : []), ...dependencies].find((k) => ctx.skipped.has(k));
+        if (skippedDependency !== undefined) {
+            throw new Error(`Resource '${urn}' depends on '${this.urnOf(skippedDependency)}' which was not specified in --target list.`);
+        }
+
         const issuer = dynamic ? this.options.issuers?.[type] : undefined;
         const realProvider = dynamic && !issuer;
-
         const decision = await this.decide(ctx, type, prev, effectiveInputs, options, custom, realProvider);
         const record = (result: RegistrationResult, version: VersionRecord): resproto.RegisterResourceResponse => {
-            ctx.registered.push({ ...base, urn, dependencies, inputs: declared, secretInputs, result, changed: decision.changed });
+            registered(result, decision.changed);
             ctx.next.set(key, version);
             monitorResources.set(urn, { urn, id: version.id ?? null, state: version.wireOutputs });
             return response(urn, version.id ?? "", version.wireOutputs);
@@ -618,7 +769,7 @@ export class DeploySimulator {
         }
 
         const generation = decision.kind === "update" && prev ? prev.generation : this.nextGeneration(key);
-        const fake: FakeContext = { type, name, key, inputs: declared, generation, at: ctx.at };
+        const fake: FakeContext = { type, name: ref.name, key, inputs: declared, generation, at: ctx.at };
         const produce = async (): Promise<{ id?: string; wireOutputs: PropertyMap }> => {
             if (!custom) {
                 return { wireOutputs: effectiveInputs };
@@ -671,31 +822,56 @@ export class DeploySimulator {
                 wireInputs: effectiveInputs,
             };
             this.allVersions.push(version);
+            const ofType = this.versionsByType.get(version.type) ?? [];
+            ofType.push(version);
+            this.versionsByType.set(version.type, ofType);
             return version;
         };
 
         if (!prev) {
-            const produced = await produce();
-            return record("create", newVersion(produced, "create", this.log(ctx, "create", ref)));
+            const { result, step } = await this.operate(ctx, "create", ref, produce);
+            return record("create", newVersion(result, "create", step));
         }
         if (decision.kind === "update") {
-            const produced = await produce();
-            const step = this.log(ctx, "update", ref);
+            const { result, step } = await this.operate(ctx, "update", ref, produce);
             end(prev, ctx, step, "update");
-            return record("update", newVersion(produced, "update", step));
+            return record("update", newVersion(result, "update", step));
         }
         const deleteBeforeReplace = options.deleteBeforeReplace || decision.deleteBeforeReplace;
         ctx.replaces.push({ ...ref, deleteBeforeReplace, changed: decision.changed });
         if (deleteBeforeReplace) {
-            await this.destroy(ctx, prev);
-            end(prev, ctx, this.log(ctx, "delete-replaced", ref), "replace");
-            const produced = await produce();
-            return record("replace", newVersion(produced, "replace", this.log(ctx, "create-replacement", ref)));
+            const deleted = await this.operate(ctx, "delete-replaced", ref, () => this.destroy(ctx, prev));
+            end(prev, ctx, deleted.step, "replace");
+            // The engine runs the delete and the create as a chain; other steps may run in between.
+            await turn.pause();
+            const { result, step } = await this.operate(ctx, "create-replacement", ref, produce);
+            return record("replace", newVersion(result, "replace", step));
         }
-        const produced = await produce();
-        const version = newVersion(produced, "replace", this.log(ctx, "create-replacement", ref));
+        const { result, step } = await this.operate(ctx, "create-replacement", ref, produce);
+        const version = newVersion(result, "replace", step);
         ctx.replacedOlds.push(prev);
         return record("replace", version);
+    }
+
+    /**
+     * Performs one operation and logs it, unless it is the one this run was told to fail
+     * (`failAt`): then it fails before doing anything, as a provider error would. A failure of
+     * either kind is recorded as the run's failed operation.
+     */
+    private async operate<T>(ctx: RunContext, kind: OperationKind, ref: ResourceRef, action: () => T | Promise<T>): Promise<{ result: T; step: number }> {
+        const step = ctx.operations.length;
+        const operation: Operation = { step, kind, key: ref.key, type: ref.type, name: ref.name };
+        try {
+            if (step === ctx.upOptions.failAt) {
+                throw new Error(`injected failure of operation ${step} (${kind} ${ref.key})`);
+            }
+            const result = await action();
+            ctx.operations.push(operation);
+            return { result, step };
+        } catch (err) {
+            ctx.failedOperation ??= operation;
+            throw err;
+        }
     }
 
     private async decide(
@@ -762,24 +938,43 @@ export class DeploySimulator {
         }
     }
 
-    // End of a successful run: delete the old halves of create-before-delete replacements, what the
-    // program no longer declares, and what a failed run left pending, dependents first (reverse of
-    // the prior registration order).
+    // End of a successful update: delete the old halves of create-before-delete replacements, what
+    // the program no longer declares, and what a failed update left pending, each before what it
+    // depends on, in an order this run's seed picks among those the engine allows. Under targets,
+    // only what they allow; and nothing at all when a delete they do not name would be needed.
     private async deleteWhatIsGone(ctx: RunContext): Promise<void> {
-        const order = [...ctx.prior.keys()];
-        const position = (v: VersionRecord): number => order.indexOf(v.key);
-        const doomed: { version: VersionRecord; kind: OperationKind }[] = [
-            ...this.pendingDeletes.map((version) => ({ version, kind: "delete-replaced" as const })),
-            ...ctx.replacedOlds.map((version) => ({ version, kind: "delete-replaced" as const })),
-            ...[...ctx.prior.values()].filter((v) => !ctx.next.has(v.key)).map((version) => ({ version, kind: "delete" as const })),
+        const doomedAs = (kind: "delete" | "delete-replaced") => (version: VersionRecord) => ({
+            key: version.key,
+            parent: version.parent,
+            dependencies: version.dependencies,
+            version,
+            kind,
+        });
+        const candidates = [
+            ...this.pendingDeletes.map(doomedAs("delete-replaced")),
+            ...ctx.replacedOlds.map(doomedAs("delete-replaced")),
+            ...[...ctx.prior.values()].filter((v) => !ctx.next.has(v.key) && v.deletedAt === undefined).map(doomedAs("delete")),
         ];
-        doomed.sort((a, b) => position(b.version) - position(a.version));
-        for (const { version, kind } of doomed) {
-            if (version.options.protect) {
-                throw new Error(`simulator: ${version.key} is protected and cannot be deleted`);
-            }
-            await this.destroy(ctx, version);
-            const step = this.log(ctx, kind, version);
+        const stateGraph = [...ctx.prior.values(), ...this.pendingDeletes].map((v) => ({
+            urn: this.urnOf(v.key),
+            dependsOn: [...(v.parent ? [v.parent] : []), ...v.dependencies].map((k) => this.urnOf(k)),
+        }));
+        const deletable = ctx.targets.deletable(stateGraph);
+        const doomed = candidates.filter((c) => !deletable || deletable.has(this.urnOf(c.key)));
+        const refused = ctx.targets.refusedDeletes(doomed.map((c) => this.urnOf(c.key)));
+        if (refused.length > 0) {
+            throw new Error(
+                `${refused.map((urn) => `Resource '${urn}' will be destroyed but was not specified in --target list.`).join(" ")} ` +
+                    "Either include resource in --target list or pass --target-dependents to proceed.",
+            );
+        }
+        for (const { version, kind } of randomDeleteOrder(doomed, ctx.random)) {
+            const { step } = await this.operate(ctx, kind, version, () => {
+                if (version.options.protect) {
+                    throw new Error(`simulator: ${version.key} is protected and cannot be deleted`);
+                }
+                return this.destroy(ctx, version);
+            });
             end(version, ctx, step, kind === "delete" ? "delete" : "replace");
             if (kind === "delete-replaced") {
                 this.pendingDeletes = this.pendingDeletes.filter((v) => v !== version);
@@ -791,41 +986,39 @@ export class DeploySimulator {
         const ok = ctx.errors.length === 0;
         const order = new Map(ctx.registered.map((r, i) => [r.key, i]));
         const next = [...ctx.next.values()].sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
-        if (ok) {
-            this.current = new Map(next.map((v) => [v.key, v]));
-        } else {
-            // A failed update keeps what it did; nothing it did not reach is deleted.
-            const kept = [...ctx.prior.values()].filter((v) => !ctx.next.has(v.key) && v.deletedAt === undefined);
-            this.current = new Map([...kept, ...next].map((v) => [v.key, v]));
-            this.pendingDeletes.push(...ctx.replacedOlds.filter((v) => v.deletedAt === undefined));
-        }
+        // What this run neither declared nor deleted stays: all a failed update did not reach, and
+        // under targets what they left alone.
+        const kept = [...ctx.prior.values()].filter((v) => !ctx.next.has(v.key) && v.deletedAt === undefined);
+        this.current = new Map([...kept, ...next].map((v) => [v.key, v]));
+        this.pendingDeletes.push(...ctx.replacedOlds.filter((v) => v.deletedAt === undefined));
         const refsOf = (kind: RegistrationResult): ResourceRef[] =>
             ctx.registered.filter((r) => r.result === kind).map(({ key, type, name }) => ({ key, type, name }));
+        const { failAt, targets, targetDependents } = ctx.upOptions;
         const run: DeployRun = {
             index: ctx.index,
             at: ctx.at,
+            seed: ctx.seed,
+            failAt,
+            targets,
+            targetDependents,
             ok,
             error: ok ? undefined : summarizeErrors(ctx.errors),
             operations: ctx.operations,
+            failedOperation: ctx.failedOperation,
             creates: refsOf("create"),
             updates: refsOf("update"),
             replaces: ctx.replaces,
             deletes: ctx.operations.filter((o) => o.kind === "delete").map(({ key, type, name }) => ({ key, type, name })),
             sames: refsOf("same"),
+            skippedCreates: refsOf("skip"),
             registered: ctx.registered,
             exports: ok ? exports : undefined,
         };
         this.runs.push(run);
         if (!ok) {
-            throw new DeployError(`simulated deploy #${ctx.index} at ${ctx.at.toISOString()} failed: ${run.error?.message}`, run);
+            throw new DeployError(`simulated deploy #${ctx.index} at ${ctx.at.toISOString()} (seed ${ctx.seed}) failed: ${run.error?.message}`, run);
         }
         return run;
-    }
-
-    private log(ctx: RunContext, kind: OperationKind, ref: ResourceRef): number {
-        const step = ctx.operations.length;
-        ctx.operations.push({ step, kind, key: ref.key, type: ref.type, name: ref.name });
-        return step;
     }
 
     private nextGeneration(key: string): number {
@@ -928,7 +1121,10 @@ function keyCredential(version: ResourceVersion): KeyCredential {
 // The first error, with the distinct messages of the others: one failed registration shows up
 // again in every resource and output that depended on it.
 function summarizeErrors(errors: unknown[]): Error {
-    const all = errors.map((e) => (e instanceof Error ? e : new Error(String(e))));
+    const everything = errors.map((e) => (e instanceof Error ? e : new Error(String(e))));
+    // Registrations the failure stopped before they ran report that too; the causes are the rest.
+    const causes = everything.filter((e) => !e.message.includes(UPDATE_STOPPED));
+    const all = causes.length > 0 ? causes : everything;
     const messages = [...new Set(all.map((e) => e.message))];
     if (messages.length === 1) {
         return all[0];
@@ -938,11 +1134,17 @@ function summarizeErrors(errors: unknown[]): Error {
     return error;
 }
 
-/** One line per operation: kind, type and key (never property values). */
+/** One line per operation: kind, type and key (never property values), after the seed that replays the run. */
 export function describeRun(run: DeployRun): string {
+    const shaping = [
+        `seed ${run.seed}`,
+        ...(run.failAt === undefined ? [] : [`failAt ${run.failAt}`]),
+        ...(run.targets?.length ? [`targets ${run.targets.join(" ")}${run.targetDependents ? " with dependents" : ""}`] : []),
+    ].join(", ");
     const head =
-        `run #${run.index} at ${run.at.toISOString()}${run.ok ? "" : " (failed)"}: ` +
+        `run #${run.index} at ${run.at.toISOString()} (${shaping})${run.ok ? "" : " (failed)"}: ` +
         `${run.creates.length} create, ${run.updates.length} update, ${run.replaces.length} replace, ` +
-        `${run.deletes.length} delete, ${run.sames.length} same`;
-    return [head, ...run.operations.map((o) => `  ${o.step}. ${o.kind} ${o.key}`)].join("\n");
+        `${run.deletes.length} delete, ${run.sames.length} same, ${run.skippedCreates.length} skipped`;
+    const failed = run.failedOperation ? [`  ${run.failedOperation.step}. ${run.failedOperation.kind} ${run.failedOperation.key} FAILED`] : [];
+    return [head, ...run.operations.map((o) => `  ${o.step}. ${o.kind} ${o.key}`), ...failed].join("\n");
 }

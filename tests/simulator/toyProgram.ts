@@ -131,3 +131,16 @@ export function toyProgram(connections: Record<string, ToyConnectionArgs>): () =
         return exports;
     };
 }
+
+/**
+ * The shape of a vault secret that publishes a certificate and the key credential that registers
+ * it: both take the token's digest, so both are ready the moment the token exists. With
+ * `publishAfterRegister`, publish also depends on register explicitly.
+ */
+export function registerAndPublish(seed: string, publishAfterRegister: boolean): () => void {
+    return () => {
+        const token = new ToyToken("token", { seed });
+        const register = new ToyThing("register", { value: token.digest });
+        new ToyThing("publish", { value: token.digest }, publishAfterRegister ? { dependsOn: [register] } : {});
+    };
+}

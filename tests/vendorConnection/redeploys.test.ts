@@ -130,7 +130,8 @@ describe("VendorConnection across deploys", function () {
         });
 
         it("fails the deploy, naming the permission and what the API offers, when the tenant's API has no such role", async () => {
-            // The failed registrations leave their dependents waiting, so the run ends by timeout.
+            // The failure stops the update: what waits on the failed registration is never
+            // answered, and the run ends without waiting for it (the timeout only bounds a regression).
             const sim = simulator(tenant, 3_000);
             await assert.rejects(
                 sim.up(IN_OVERLAP, connection(IN_OVERLAP, { permissions: [{ api: API, roles: ["Widgets.Write.All"] }] })),
