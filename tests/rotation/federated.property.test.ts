@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { APPLICATION_CERTIFICATE_TYPE, CERTIFICATE_TYPE, DeployRun, DeploySimulator, ResourceVersion, RunPoint, fakeCertificateIssuer } from "../simulator";
-import { SECRET_WAITS_FOR_KEY_CREDENTIAL, unregisteredPublication } from "../support/publishedCertificate";
+import { unregisteredPublication } from "../support/publishedCertificate";
 import { CertificatePolicy, resolveCertificatePolicy } from "../../components/rotation";
 import { toRfc3339 } from "../../components/time";
 import * as support from "./support";
@@ -358,9 +358,9 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
         assert.ok(Object.values(seen).every((n) => n > floor), `too few repeats of some kind: ${JSON.stringify(seen)}`);
     });
 
-    // Pending until the vault secret waits for the active certificate's key credential:
-    // tests/vendorConnection/publishAfterRegister.test.ts shows an interleaving that breaks it today.
-    (SECRET_WAITS_FOR_KEY_CREDENTIAL ? it : it.skip)(
+    // Without the secret's dependency on the active key credential, the engine's interleavings break
+    // this (tests/vendorConnection/publishAfterRegister.test.ts replays one).
+    it(
         "6 publication: at every step of every run the bystander's vault secret publishes a certificate that is a valid key credential of its application (unless revoked by the run's stack-wide cutoff, or expired)",
         async () => {
             await fc.assert(

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer, OperationKind, ResourceVersion, RunPoint } from "../simulator";
-import { SECRET_WAITS_FOR_KEY_CREDENTIAL, unregisteredPublication } from "../support/publishedCertificate";
+import { unregisteredPublication } from "../support/publishedCertificate";
 import { CertificatePolicy, resolveCertificatePolicy } from "../../components/rotation";
 import { toRfc3339 } from "../../components/time";
 import {
@@ -464,9 +464,9 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
         );
     });
 
-    // Pending until the vault secret waits for the active certificate's key credential:
-    // tests/vendorConnection/publishAfterRegister.test.ts shows an interleaving that breaks it today.
-    (SECRET_WAITS_FOR_KEY_CREDENTIAL ? it : it.skip)(
+    // Without the secret's dependency on the active key credential, the engine's interleavings break
+    // this (tests/vendorConnection/publishAfterRegister.test.ts replays one).
+    it(
         "7 publication: at every step of every run the vault secret publishes a certificate that is a valid key credential of its connection's application (unless suspended, revoked by the run's cutoff, or expired)",
         async () => {
             let published = 0;

@@ -63,10 +63,3 @@ function describeStep(sim: DeploySimulator, point: RunPoint): string {
     const after = point.step > 0 ? run.operations[point.step - 1] : undefined;
     return `(${after ? `after ${after.kind} ${after.name}` : "before its first operation"}; seed ${run.seed}${run.ok ? "" : "; the run failed"})`;
 }
-
-/**
- * Whether the product makes the vault secret wait for the active certificate's key credential.
- * Not yet: publishAfterRegister.test.ts fails until it does, and the property suites keep their
- * every-step publication property pending until this is set to true with that change.
- */
-export const SECRET_WAITS_FOR_KEY_CREDENTIAL = false;
