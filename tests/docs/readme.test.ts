@@ -83,6 +83,20 @@ describe("README", () => {
         assert.match(connections[name].revokeIssuedBefore, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     });
 
+    it("the runbook's one-connection revocation targets the connection's component URN with its dependents, as the simulator's targeted test does", () => {
+        const command = codeBlocks(section("Compromise runbook"), "sh")
+            .map((block) => block.replace(/\\\n\s*/g, " "))
+            .find((block) => block.includes("--target"));
+        assert.ok(command, "the runbook shows a pulumi up --target command");
+        const targets = [...command.matchAll(/--target '([^']+)'/g)].map((m) => m[1]);
+        assert.equal(targets.length, 1, command);
+        const match = /^urn:pulumi:[\w.-]+::vendor-connections::vendor-connections:index:VendorConnection::([\w-]+)$/.exec(targets[0]);
+        assert.ok(match, `${targets[0]} is not a VendorConnection component URN of this project`);
+        const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config["vendor-connections:connections"];
+        assert.ok(match[1] in example, `the runbook targets ${match[1]}, which the example stack does not have`);
+        assert.match(command, /--target-dependents/, "without --target-dependents the connection's children are not updated");
+    });
+
     it("CI runs the Quick start's two commands exactly, and fails when one of them fails", () => {
         const quickStart = codeBlocks(section("Quick start"), "sh")[0]
             .split("\n")

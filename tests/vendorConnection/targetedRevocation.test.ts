@@ -89,6 +89,26 @@ describe("revoking one connection of the example stack with pulumi up --target",
         assert.deepEqual(sim.history[1].operations, []);
     });
 
+    it("when another connection's step fails, the untargeted revocation deploy leaves acme's revoked slot registered; the targeted deploy then removes it", async () => {
+        // The same seed gives the same interleaving: a dry replay finds the step at which backup's rotation runs.
+        const probe = await (await deployedStack()).up(REVOCATION, stackProgram(REVOCATION), { config: stackConfig(CUTOFF) });
+        const failAt = probe.operations.find((o) => o.name.startsWith("backup-"))!.step;
+
+        const sim = await deployedStack();
+        await assert.rejects(sim.up(REVOCATION, stackProgram(REVOCATION), { config: stackConfig(CUTOFF), failAt }));
+        const acmeApp = sim.one(T.application, "acme-app").id;
+        const revokedStillRegistered = (at: Date) =>
+            sim.resourcesAt(at, T.credential).filter((c) => c.inputs.applicationId === acmeApp && c.createdAt < new Date(CUTOFF)).map((c) => c.name);
+        // The slot the revocation drops is deleted only at the end of a successful update.
+        assert.ok(revokedStillRegistered(REVOCATION).length > 0, "the failed deploy should have left a revoked key credential registered");
+
+        const retry = new Date(REVOCATION.getTime() + 10 * 60_000);
+        const run = await sim.up(retry, stackProgram(retry), { config: stackConfig(CUTOFF), targets: [ACME_URN], targetDependents: true });
+        assert.ok(run.ok, run.error?.message);
+        assert.deepEqual(revokedStillRegistered(retry), []);
+        assert.deepEqual(connectionsTouched(run), ["acme"]);
+    });
+
     it("untargeted, the same deploy would also rotate the other connections (what the targeted one left alone)", async () => {
         const sim = await deployedStack();
         const run = await sim.up(REVOCATION, stackProgram(REVOCATION), { config: stackConfig(CUTOFF) });
