@@ -44,12 +44,15 @@ function runLogged(command: string, args: readonly string[], cwd: string, log: s
         child.stderr.pipe(out, { end: false });
         child.on("error", fail);
         child.on("close", (code) => {
-            out.end(async () => {
+            out.end(() => {
                 if (code === 0) {
                     done();
                 } else {
-                    const tail = (await readFile(log, "utf8")).split("\n").slice(-20).join("\n");
-                    fail(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${tail}`));
+                    // A log that cannot be read fails the run too, instead of leaving it pending.
+                    readFile(log, "utf8").then((text) => {
+                        const tail = text.split("\n").slice(-20).join("\n");
+                        fail(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${tail}`));
+                    }, fail);
                 }
             });
         });

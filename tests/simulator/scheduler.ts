@@ -75,7 +75,9 @@ export class StepScheduler {
             key,
             arrival: this.arrivals,
             run: () => {
-                body(this.turnOf(key)).finally(() => this.finishTurn());
+                // Not awaited: the scheduler moves on when the step yields its turn. `body` never
+                // rejects (see above), so nothing is lost here.
+                void body(this.turnOf(key)).finally(() => this.finishTurn());
             },
             cancel,
         });

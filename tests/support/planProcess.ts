@@ -39,6 +39,7 @@ export function runPlan(args: readonly string[], env: NodeJS.ProcessEnv = {}): P
             (err, stdout, stderr) => {
                 const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
                 if (err && code === null) {
+                    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an Error at run time: @types/node builds ExecFileException with Omit<>, which drops the Error base
                     failed(err);
                 } else {
                     done({ code, stdout, stderr });

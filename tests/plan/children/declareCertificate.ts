@@ -4,17 +4,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { Certificate } from "../../../components/certificate";
 import { skipProviderSerialization } from "../../../components/plan/providerSerialization";
 
-const skipped = process.env.SKIP === "1" ? skipProviderSerialization() : false;
-pulumi.runtime.setMocks(
-    {
-        newResource: (args) => {
-            console.log(JSON.stringify({ skipped, provider: args.inputs.__provider }));
-            return { id: `${args.name}-id`, state: args.inputs };
+async function main(): Promise<void> {
+    const skipped = process.env.SKIP === "1" ? skipProviderSerialization() : false;
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                console.log(JSON.stringify({ skipped, provider: args.inputs.__provider }));
+                return { id: `${args.name}-id`, state: args.inputs };
+            },
+            call: () => ({}),
         },
-        call: () => ({}),
-    },
-    "child",
-    "test",
-    false,
-);
-new Certificate("one", { commonName: "one", notBefore: "2026-12-01T00:00:00Z", notAfter: "2026-12-31T00:00:00Z", identity: "window:1" });
+        "child",
+        "test",
+        false,
+    );
+    new Certificate("one", { commonName: "one", notBefore: "2026-12-01T00:00:00Z", notAfter: "2026-12-31T00:00:00Z", identity: "window:1" });
+}
+
+main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exitCode = 1;
+});
