@@ -141,7 +141,7 @@ export function checkIpRanges(entries: readonly unknown[] | undefined, path: str
     return entries.map((entry, index) => {
         const entryPath = joinPath(path, index);
         const range = typeof entry === "string" ? parseIpRange(entry) : undefined;
-        if (range === undefined) {
+        if (typeof entry !== "string" || range === undefined) {
             issues.add(entryPath, `${JSON.stringify(entry)} is not an ${rules.ipv6 ? "IP" : "IPv4"} address or CIDR range; use e.g. ${example}.`);
             return String(entry);
         }

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { IssueCollector, ValidationError, joinPath, orList } from "../errors";
 import { WellKnownApi, findAppRole, findWellKnownApi, isClientId, wellKnownApis } from "./catalog";
 
@@ -298,9 +299,12 @@ function quote(value: unknown): string {
     if (typeof value === "string") {
         return JSON.stringify(value);
     }
+    // Functions and symbols have no JSON form, and BigInts and cycles make JSON.stringify throw:
+    // inspect names them (`[Function: f]`, `10n`, `<ref *1> { a: [Circular *1] }`) where String()
+    // would print `[object Object]` for a cycle.
     try {
-        return JSON.stringify(value) ?? String(value);
+        return JSON.stringify(value) ?? inspect(value);
     } catch {
-        return String(value);
+        return inspect(value);
     }
 }

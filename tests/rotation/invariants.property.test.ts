@@ -207,7 +207,7 @@ function revokedBy(r: Replay, i: number, connection: ConnectionName): ResourceVe
     const kept = new Set(certificateSchedule(r.policies[connection], r.deploys[i].at, []).split(" "));
     return registeredAt(r.sim, r.deploys[i - 1].at, connection)
         .map(({ certificate }) => certificate)
-        .filter((certificate) => certificate.createdAt < cutoff && kept.has(`${certificate.name.slice(`${connection}-cert-`.length)}=${certificate.inputs.identity}`));
+        .filter((certificate) => certificate.createdAt < cutoff && kept.has(`${certificate.name.slice(`${connection}-cert-`.length)}=${String(certificate.inputs.identity)}`));
 }
 
 /** True when every gap between deploys is at most the connection's renewBefore: DESIGN.md's precondition for continuity. */

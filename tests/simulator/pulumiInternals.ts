@@ -27,11 +27,9 @@ interface DebuggableModule {
     debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const state: StateModule = require("@pulumi/pulumi/runtime/state");
 const settings: SettingsModule = require("@pulumi/pulumi/runtime/settings");
 const debuggable: DebuggableModule = require("@pulumi/pulumi/runtime/debuggable");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Runs `body` against a brand-new runtime store (settings, mock monitor, root stack resource,
@@ -64,11 +62,11 @@ function currentStore(): LocalStoreLike {
     return state.getStore();
 }
 
-const promiseLabels = new WeakMap<Promise<unknown>, unknown>();
+const promiseLabels = new WeakMap<Promise<unknown>, string>();
 
 /** What the runtime said a still-pending promise was for (e.g. `resolveURN(resource:a[toy:index:Thing])`). */
 export function pendingLabels(): string[] {
-    return [...currentStore().leakCandidates].map((p) => String(promiseLabels.get(p) ?? "?"));
+    return [...currentStore().leakCandidates].map((p) => promiseLabels.get(p) ?? "?");
 }
 
 /**
@@ -93,7 +91,7 @@ export async function withoutStackCapture<T>(body: () => Promise<T>): Promise<T>
     debuggable.debuggablePromise = function trackedPromise<P>(p: Promise<P>, ctx: unknown): Promise<P> {
         const { leakCandidates } = state.getStore();
         leakCandidates.add(p);
-        promiseLabels.set(p, ctx);
+        promiseLabels.set(p, String(ctx));
         return p.then(
             (value) => {
                 leakCandidates.delete(p);

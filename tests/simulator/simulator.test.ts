@@ -214,7 +214,7 @@ describe("simulator: dynamic resources", () => {
             issuers: {
                 [TOKEN_TYPE]: (inputs, when, { key, generation }) => {
                     seen.push(`${key}@${when.toISOString()}#${generation}`);
-                    return { seed: inputs.seed, digest: `fake-${inputs.seed}`, serial: 0, sawProviderInput: "__provider" in inputs };
+                    return { seed: inputs.seed, digest: `fake-${String(inputs.seed)}`, serial: 0, sawProviderInput: "__provider" in inputs };
                 },
             },
         });
@@ -757,7 +757,7 @@ describe("simulator: targets (pulumi up --target)", () => {
 
 describe("simulator: cost", () => {
     it("replays a 21-resource program in a few milliseconds per run", async function () {
-        const sim = new DeploySimulator({ issuers: { [TOKEN_TYPE]: (i) => ({ seed: i.seed, digest: `d-${i.seed}`, serial: 0 }) } });
+        const sim = new DeploySimulator({ issuers: { [TOKEN_TYPE]: (i) => ({ seed: i.seed, digest: `d-${String(i.seed)}`, serial: 0 }) } });
         const program = (day: number): (() => unknown) => toyProgram({ a: args(`a${day % 3}`), b: args("b"), c: args("c") });
         await sim.up(T0, program(0));
         assert.equal(sim.state().length, 21);
