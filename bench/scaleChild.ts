@@ -87,7 +87,7 @@ function declareTypedResources(counts: Readonly<Record<string, number>>): void {
         for (let i = 0; i < count; i++) {
             const name = `typed-${i}`;
             const declare = TYPED_RESOURCES[type];
-            if (declare) {
+            if (declare !== undefined) {
                 declare(name);
             } else {
                 new pulumi.ComponentResource(type, name, {});

@@ -248,7 +248,7 @@ function resolveRole(target: ApiTarget, role: string, at: string, issues: IssueC
 // Suggests what the user probably meant: the same value in another well-known API, or close
 // spellings within this one; failing both, how to grant a role the catalog does not list.
 function unknownRoleHint(known: WellKnownApi, role: string): string {
-    const elsewhere = wellKnownApis.filter((other) => other !== known && findAppRole(other, role));
+    const elsewhere = wellKnownApis.filter((other) => other !== known && findAppRole(other, role) !== undefined);
     if (elsewhere.length > 0) {
         return ` It is one of ${elsewhere.map((other) => other.name).join(" and ")}'s; list it under that API.`;
     }

@@ -68,7 +68,7 @@ export class OfflineEngine implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invoked.push(args);
         const handler = this.handlers[args.token];
-        if (!handler) {
+        if (handler === undefined) {
             // Unknown data sources fail loudly: an offline answer we did not design would be a guess.
             throw new Error(`the offline engine has no answer for invoke ${args.token}`);
         }

@@ -181,9 +181,9 @@ function federatedAfter(r: Replay, d: DeployConfig | RunPoint): ResourceVersion[
 }
 
 function servicePrincipalAfter(r: Replay, d: DeployConfig): ResourceVersion {
-    const [sp, ...others] = r.sim.resourcesAt(d.at, support.SERVICE_PRINCIPAL).filter((v) => v.name === "vendor-sp");
-    assert.ok(sp && others.length === 0, `expected one vendor-sp after the deploy at ${d.at.toISOString()}`);
-    return sp;
+    const found = r.sim.resourcesAt(d.at, support.SERVICE_PRINCIPAL).filter((v) => v.name === "vendor-sp");
+    assert.equal(found.length, 1, `expected one vendor-sp after the deploy at ${d.at.toISOString()}`);
+    return found[0];
 }
 
 const describePoint = (point: RunPoint): string => `run #${point.run} step ${point.step}`;

@@ -160,9 +160,9 @@ function registeredAt(sim: DeploySimulator, when: Date | RunPoint, connection: C
 }
 
 function secretAt(sim: DeploySimulator, at: Date, connection: ConnectionName): ResourceVersion {
-    const [secret, ...others] = sim.resourcesAt(at, SECRET).filter((s) => s.name === `${connection}-secret`);
-    assert.ok(secret && others.length === 0, `expected one ${connection}-secret at ${at.toISOString()}`);
-    return secret;
+    const found = sim.resourcesAt(at, SECRET).filter((s) => s.name === `${connection}-secret`);
+    assert.equal(found.length, 1, `expected one ${connection}-secret at ${at.toISOString()}`);
+    return found[0];
 }
 
 /** The certificate the connection's vault secret publishes at a point inside a run, if any. */

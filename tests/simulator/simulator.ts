@@ -493,7 +493,7 @@ export class DeploySimulator {
         if (this.running) {
             throw new Error("simulator: up() called while another run is in progress; await each run");
         }
-        const last = this.runs[this.runs.length - 1];
+        const last = this.runs.at(-1);
         if (last && at < last.at) {
             throw new Error(`simulator: run at ${at.toISOString()} is before the previous run at ${last.at.toISOString()}`);
         }
@@ -524,7 +524,7 @@ export class DeploySimulator {
 
     private runAt(index: number): Date {
         const run = this.runs[index];
-        if (!run) {
+        if (run === undefined) {
             throw new Error(`simulator: no run #${index}`);
         }
         return run.at;
@@ -785,8 +785,9 @@ export class DeploySimulator {
                     const provider = this.provider(ctx, providerText);
                     const news = { ...(decision.checked ?? declared), [PROVIDER_KEY]: providerText };
                     const result = provider.update ? await provider.update(prev.id ?? "", plainWithProvider(prev), news) : {};
-                    // As the host does (resultIncludingProvider): no update method leaves only __provider.
-                    outs = (result && result.outs) || {};
+                    // As the host does (resultIncludingProvider): no update method leaves only __provider, and
+                    // so does an update that resolves to nothing, which a JavaScript provider may.
+                    outs = result?.outs || {};
                     id = prev.id;
                 } else {
                     const provider = this.provider(ctx, providerText);
