@@ -66,10 +66,7 @@ const syntaxRules = {
     ],
     // Azure Native's root module loads every service's module; import the one you use
     // (`@pulumi/azure-native/keyvault`), which keeps type checking and `pulumi up` start-up fast.
-    "no-restricted-imports": [
-        "error",
-        { paths: [{ name: "@pulumi/azure-native", message: "Import the service's submodule, e.g. @pulumi/azure-native/keyvault." }] },
-    ],
+    "no-restricted-imports": ["error", { paths: [{ name: "@pulumi/azure-native", message: "Import the service's submodule, e.g. @pulumi/azure-native/keyvault." }] }],
     // Unused code hides mistakes (a parameter you meant to use). `_name` says "unused on purpose".
     "@typescript-eslint/no-unused-vars": [
         "error",

@@ -3,18 +3,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { KEY_SIZES, KeySize, issueCertificate } from "../components/certificate";
-import {
-    allAtOnce,
-    coefficientOfVariation,
-    elapsed,
-    mean,
-    ms,
-    optionalPositiveIntegerFromEnv,
-    positiveIntegerListFromEnv,
-    printTable,
-    printVerdict,
-    ratio,
-} from "./measure";
+import { allAtOnce, coefficientOfVariation, elapsed, mean, ms, optionalPositiveIntegerFromEnv, positiveIntegerListFromEnv, printTable, printVerdict, ratio } from "./measure";
 
 // Issue 2, item 5: the cost of issuing a certificate against bare native RSA key generation of the
 // same size, measured in the same run, serially and 8 at a time. Targets: issuing costs at most
@@ -126,10 +115,7 @@ function issueSpeedup(r: Measurement): number {
 }
 
 function printResults(results: readonly Measurement[]): void {
-    const header = [
-        "key", "n", "bare", "issue", "main-thread", "cost model", "cost direct",
-        "bare 8-conc", "issue 8-conc", "cost direct 8-conc", "speedup bare", "speedup issue",
-    ];
+    const header = ["key", "n", "bare", "issue", "main-thread", "cost model", "cost direct", "bare 8-conc", "issue 8-conc", "cost direct 8-conc", "speedup bare", "speedup issue"];
     const rows = results.map((r) => [
         String(r.keySize),
         String(r.count),

@@ -23,9 +23,7 @@ function readerOf(index: number): string {
 
 function generatedConnection(index: number): ConnectionConfig {
     const permissions =
-        index % 2 === 0
-            ? [{ api: "Office365ExchangeOnline", roles: ["full_access_as_app"] }]
-            : [{ api: "MicrosoftGraph", roles: ["User.Read.All", "Files.Read.All"] }];
+        index % 2 === 0 ? [{ api: "Office365ExchangeOnline", roles: ["full_access_as_app"] }] : [{ api: "MicrosoftGraph", roles: ["User.Read.All", "Files.Read.All"] }];
     return { displayName: `Vendor ${index}`, permissions, readers: [readerOf(index)] };
 }
 
@@ -33,10 +31,7 @@ function generatedConnection(index: number): ConnectionConfig {
  * The stack configuration (`project:key` to string, as Pulumi hands it to a program) of `count`
  * generated connections; `override` changes chosen connections' settings.
  */
-export function generatedStackConfig(
-    count: number,
-    override: (name: string, settings: ConnectionConfig) => ConnectionConfig = (_, settings) => settings,
-): Record<string, string> {
+export function generatedStackConfig(count: number, override: (name: string, settings: ConnectionConfig) => ConnectionConfig = (_, settings) => settings): Record<string, string> {
     const connections: Record<string, ConnectionConfig> = {};
     for (let i = 0; i < count; i++) {
         const name = connectionName(i);

@@ -101,8 +101,7 @@ const TYPED_RESOURCES: Readonly<Record<string, (name: string) => pulumi.Resource
     "azuread:index/application:Application": (name) => new azuread.Application(name, { displayName: name }),
     "azuread:index/servicePrincipal:ServicePrincipal": (name) => new azuread.ServicePrincipal(name, { clientId: name }),
     "azuread:index/applicationCertificate:ApplicationCertificate": (name) => new azuread.ApplicationCertificate(name, { applicationId: name, value: name }),
-    "azuread:index/appRoleAssignment:AppRoleAssignment": (name) =>
-        new azuread.AppRoleAssignment(name, { appRoleId: name, principalObjectId: name, resourceObjectId: name }),
+    "azuread:index/appRoleAssignment:AppRoleAssignment": (name) => new azuread.AppRoleAssignment(name, { appRoleId: name, principalObjectId: name, resourceObjectId: name }),
     "azure-native:keyvault:Secret": (name) => new keyvault.Secret(name, { resourceGroupName: name, vaultName: name, properties: { value: name } }),
     "azure-native:keyvault:Vault": (name) => new keyvault.Vault(name, { resourceGroupName: name, properties: { tenantId: name, sku: { family: "A", name: "standard" } } }),
     "azure-native:authorization:RoleAssignment": (name) => new authorization.RoleAssignment(name, { principalId: name, roleDefinitionId: name, scope: name }),
@@ -131,9 +130,21 @@ class NoopDynamicResource extends pulumi.dynamic.Resource {
 }
 
 const CERTIFICATE_OUTPUTS = Object.fromEntries(
-    ["certificatePem", "privateKeyPem", "pfxBase64", "thumbprintSha1", "thumbprintSha256", "serialNumber", "notBefore", "notAfter", "issuedAt", "identity", "commonName", "organization", "keySize"].map(
-        (output) => [output, undefined],
-    ),
+    [
+        "certificatePem",
+        "privateKeyPem",
+        "pfxBase64",
+        "thumbprintSha1",
+        "thumbprintSha256",
+        "serialNumber",
+        "notBefore",
+        "notAfter",
+        "issuedAt",
+        "identity",
+        "commonName",
+        "organization",
+        "keySize",
+    ].map((output) => [output, undefined]),
 );
 
 main(process.argv[2], process.argv[3]).catch((err: unknown) => {

@@ -52,7 +52,11 @@ export async function run(): Promise<void> {
 
     const [plan, bare, typeChecked, fast] = kinds.map((kind) => medians.get(kind.name)!);
     console.log("");
-    printVerdict(plan / bare <= MAX_PLAN_RATIO, `npm run plan starts within ${MAX_PLAN_RATIO}x of a bare one-resource program`, `${ratio(plan / bare)} (${ms(plan)} vs ${ms(bare)} ms)`);
+    printVerdict(
+        plan / bare <= MAX_PLAN_RATIO,
+        `npm run plan starts within ${MAX_PLAN_RATIO}x of a bare one-resource program`,
+        `${ratio(plan / bare)} (${ms(plan)} vs ${ms(bare)} ms)`,
+    );
     console.log(`pulumi up start-up: type-checked / ${deploy.TS_NODE_PROJECT} = ${ratio(typeChecked / fast)} (${ms(typeChecked)} vs ${ms(fast)} ms)`);
 }
 

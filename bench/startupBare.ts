@@ -10,12 +10,7 @@ class Thing extends pulumi.CustomResource {
 }
 
 async function main(): Promise<void> {
-    await pulumi.runtime.setMocks(
-        { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) },
-        "startup-bare",
-        "bench",
-        false,
-    );
+    await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, "startup-bare", "bench", false);
     new Thing("one");
 }
 

@@ -23,10 +23,14 @@ export async function run(): Promise<void> {
         const installMs = await elapsed(() => runLogged("npm", ["ci", "--no-audit", "--no-fund"], clone, log));
         const testMs = await elapsed(() => runLogged("npm", ["test"], clone, log));
         const summary = mochaSummary(await readFile(log, "utf8"));
-        printTable("clean clone of HEAD; wall time", ["step", "seconds"], [
-            ["npm ci", (installMs / 1000).toFixed(0)],
-            ["npm test", (testMs / 1000).toFixed(0)],
-        ]);
+        printTable(
+            "clean clone of HEAD; wall time",
+            ["step", "seconds"],
+            [
+                ["npm ci", (installMs / 1000).toFixed(0)],
+                ["npm test", (testMs / 1000).toFixed(0)],
+            ],
+        );
         console.log(`mocha: ${summary}`);
         console.log("");
         printVerdict(testMs < MAX_TEST_MS, `npm test on a clean clone under ${MAX_TEST_MS / 60_000} minutes`, `${(testMs / 1000).toFixed(0)} s`);

@@ -64,9 +64,7 @@ function ipv6Bits(address: string): string {
         tailGroups = expandIpv4(tailGroups);
     }
     const zeros = tail === undefined ? [] : Array(8 - headGroups.length - tailGroups.length).fill("0");
-    return [...headGroups, ...zeros, ...tailGroups]
-        .map((group) => parseInt(group, 16).toString(2).padStart(16, "0"))
-        .join("");
+    return [...headGroups, ...zeros, ...tailGroups].map((group) => parseInt(group, 16).toString(2).padStart(16, "0")).join("");
 }
 
 /** The prefix length of a parsed range: 24 for 203.0.113.0/24. */

@@ -3,8 +3,7 @@
 // library produces is truncated to the second and written as RFC 3339 in UTC with a `Z`: one
 // spelling per instant, so that equal instants give equal resource inputs (no spurious diffs).
 
-const RFC3339 =
-    /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** `2026-11-28T10:00:00Z`: the instant truncated to the whole second, in UTC. */
 export function toRfc3339(instant: Date): string {

@@ -19,15 +19,19 @@ describe("errors", () => {
             (err: unknown) =>
                 err instanceof ValidationError &&
                 err.issues.length === 2 &&
-                err.message ===
-                    "connections.a.certificate.keySize: 1024 is not allowed; use 2048, 3072 or 4096.\n" +
-                        "vault.name: must not be empty.",
+                err.message === "connections.a.certificate.keySize: 1024 is not allowed; use 2048, 3072 or 4096.\n" + "vault.name: must not be empty.",
         );
     });
 
     it("lets errors that are not validation errors escape", () => {
         const issues = new IssueCollector();
-        assert.throws(() => issues.collect(() => { throw new TypeError("bug"); }), TypeError);
+        assert.throws(
+            () =>
+                issues.collect(() => {
+                    throw new TypeError("bug");
+                }),
+            TypeError,
+        );
         assert.doesNotThrow(() => issues.throwIfAny());
     });
 });

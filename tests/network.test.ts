@@ -16,7 +16,19 @@ describe("network: parseIpRange", () => {
         });
     }
 
-    const invalid = ["", "203.0.113.0/33", "203.0.113.7/24", "203.0.113/24", "300.0.0.0/8", "10.0.0.0/", "10.0.0.0/8/8", "2001:db8::1/64", "example.com", "10.0.0.0/-1", "10.0.0.0/ 8"];
+    const invalid = [
+        "",
+        "203.0.113.0/33",
+        "203.0.113.7/24",
+        "203.0.113/24",
+        "300.0.0.0/8",
+        "10.0.0.0/",
+        "10.0.0.0/8/8",
+        "2001:db8::1/64",
+        "example.com",
+        "10.0.0.0/-1",
+        "10.0.0.0/ 8",
+    ];
     for (const text of invalid) {
         it(`rejects ${JSON.stringify(text)}`, () => {
             assert.equal(parseIpRange(text), undefined);

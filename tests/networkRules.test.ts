@@ -28,11 +28,14 @@ describe("network: range rules shared by the vault firewall and Conditional Acce
             whenEmpty: "which denies everything.",
         });
         assert.deepEqual(ranges, ["203.0.113.7/32", "2001:db8::/48", "4.0.0.0/6"]);
-        assert.deepEqual(issues.issues.map((i) => `${i.path}: ${i.message}`), [
-            "x.allowedIpRanges: lists 3 ranges; the firewall accepts at most 2.",
-            "x.allowedIpRanges[1]: 2001:db8::/48 is IPv6; the firewall accepts IPv4 addresses and ranges only.",
-            "x.allowedIpRanges[2]: 4.0.0.0/6 is too wide; the firewall accepts prefixes of /8 or longer.",
-        ]);
+        assert.deepEqual(
+            issues.issues.map((i) => `${i.path}: ${i.message}`),
+            [
+                "x.allowedIpRanges: lists 3 ranges; the firewall accepts at most 2.",
+                "x.allowedIpRanges[1]: 2001:db8::/48 is IPv6; the firewall accepts IPv4 addresses and ranges only.",
+                "x.allowedIpRanges[2]: 4.0.0.0/6 is too wide; the firewall accepts prefixes of /8 or longer.",
+            ],
+        );
         assert.equal(checkIpRanges(undefined, "x", issues, { service: "s", ipv6: true, whenEmpty: "." }), undefined);
     });
 });
@@ -51,9 +54,10 @@ describe("allowedIpRanges of a connection: the Conditional Access named location
     });
 
     it("refuses 2001, naming the list's path and the cap", () => {
-        assert.deepEqual(issueLines(() => plan(publicRanges(2001))), [
-            "connections.acme.allowedIpRanges: lists 2001 ranges; a Conditional Access named location accepts at most 2000.",
-        ]);
+        assert.deepEqual(
+            issueLines(() => plan(publicRanges(2001))),
+            ["connections.acme.allowedIpRanges: lists 2001 ranges; a Conditional Access named location accepts at most 2000."],
+        );
     });
 });
 

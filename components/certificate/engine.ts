@@ -41,10 +41,7 @@ export async function buildCertificate(request: CertificateRequest): Promise<Iss
     // thread, in a promise so that a throw from it becomes a rejection Promise.all reports, rather
     // than leaving the key generation's promise unobserved (a later failure there would be an
     // unhandled rejection).
-    const [{ publicKey, privateKey }, protection] = await Promise.all([
-        generateRsaKeyPair(request.keySize),
-        Promise.resolve().then(() => derivePkcs12Protection()),
-    ]);
+    const [{ publicKey, privateKey }, protection] = await Promise.all([generateRsaKeyPair(request.keySize), Promise.resolve().then(() => derivePkcs12Protection())]);
 
     const serialNumber = randomSerialNumber();
     const tbs = tbsCertificate({
@@ -83,9 +80,7 @@ export async function buildCertificate(request: CertificateRequest): Promise<Iss
 
 function generateRsaKeyPair(modulusLength: KeySize): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
     return new Promise((resolve, reject) => {
-        generateKeyPair("rsa", { modulusLength, publicExponent: 0x10001 }, (err, publicKey, privateKey) =>
-            err ? reject(err) : resolve({ publicKey, privateKey }),
-        );
+        generateKeyPair("rsa", { modulusLength, publicExponent: 0x10001 }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey })));
     });
 }
 

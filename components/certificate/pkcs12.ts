@@ -92,11 +92,7 @@ export function pkcs12(contents: Pkcs12Contents, protection: Pkcs12Protection): 
         explicit(0, sequence(objectIdentifier(OID.x509Certificate), explicit(0, octetString(contents.certificate)))),
         attributes,
     );
-    const keyBag = sequence(
-        objectIdentifier(OID.pkcs8ShroudedKeyBag),
-        explicit(0, encryptedPrivateKeyInfo(contents.privateKeyInfo, protection.keyBag)),
-        attributes,
-    );
+    const keyBag = sequence(objectIdentifier(OID.pkcs8ShroudedKeyBag), explicit(0, encryptedPrivateKeyInfo(contents.privateKeyInfo, protection.keyBag)), attributes);
     const authenticatedSafe = sequence(dataContentInfo(sequence(certificateBag)), dataContentInfo(sequence(keyBag)));
     return sequence(smallInteger(3), dataContentInfo(authenticatedSafe), macData(authenticatedSafe, protection.mac));
 }
@@ -113,10 +109,7 @@ function dataContentInfo(content: Uint8Array): Buffer {
  * it keeps new files identical in layout to those.
  */
 function bagAttributes({ friendlyName, localKeyId }: Pkcs12Contents): Buffer {
-    return set(
-        sequence(objectIdentifier(OID.localKeyId), set(octetString(localKeyId))),
-        sequence(objectIdentifier(OID.friendlyName), set(bmpString(friendlyName))),
-    );
+    return set(sequence(objectIdentifier(OID.localKeyId), set(octetString(localKeyId))), sequence(objectIdentifier(OID.friendlyName), set(bmpString(friendlyName))));
 }
 
 /**

@@ -2,15 +2,7 @@ import { ValidationError, ValidationIssue, orList } from "../errors";
 import { toRfc3339, truncateToSecond } from "../time";
 import type { CertificateRequest } from "./engine";
 import type { IssueCertificateOptions } from "./issue";
-import {
-    DEFAULT_KEY_SIZE,
-    EARLIEST_YEAR,
-    KEY_SIZES,
-    KeySize,
-    LATEST_YEAR,
-    MAX_LIFETIME_DAYS,
-    MAX_NAME_LENGTH,
-} from "./limits";
+import { DEFAULT_KEY_SIZE, EARLIEST_YEAR, KEY_SIZES, KeySize, LATEST_YEAR, MAX_LIFETIME_DAYS, MAX_NAME_LENGTH } from "./limits";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -116,5 +108,5 @@ function spellValue(value: unknown): string {
     if (value instanceof Date) {
         return Number.isNaN(value.getTime()) ? "an invalid Date" : value.toISOString();
     }
-    return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+    return typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
 }

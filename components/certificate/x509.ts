@@ -76,10 +76,7 @@ function signatureAlgorithm(): Buffer {
  */
 function distinguishedName({ organization, commonName }: CertificateContents): Buffer {
     const attribute = (oid: string, value: string) => set(sequence(objectIdentifier(oid), utf8String(value)));
-    return sequence(
-        ...(organization !== undefined ? [attribute(OID.organizationName, organization)] : []),
-        attribute(OID.commonName, commonName),
-    );
+    return sequence(...(organization !== undefined ? [attribute(OID.organizationName, organization)] : []), attribute(OID.commonName, commonName));
 }
 
 /** 4.1.2.5: UTCTime for the years 1950 to 2049, GeneralizedTime from 2050 (and before 1950). */
@@ -112,5 +109,7 @@ function extension(oid: string, critical: boolean, value: Uint8Array): Buffer {
  * directly.
  */
 function subjectKeyIdentifier(publicKey: KeyObject): Buffer {
-    return createHash("sha1").update(publicKey.export({ type: "pkcs1", format: "der" })).digest();
+    return createHash("sha1")
+        .update(publicKey.export({ type: "pkcs1", format: "der" }))
+        .digest();
 }

@@ -71,8 +71,7 @@ export type PermissionConfig = z.infer<typeof permissionSchema>;
  * `allowedIpRangesState` loose (any string) so that their values are judged by the components' own
  * validators, with the same messages; after that they have VendorConnection's exact types.
  */
-export type ConnectionConfig = Omit<z.infer<typeof connectionSchema>, "credential" | "allowedIpRangesState"> &
-    Pick<VendorConnectionArgs, "credential" | "allowedIpRangesState">;
+export type ConnectionConfig = Omit<z.infer<typeof connectionSchema>, "credential" | "allowedIpRangesState"> & Pick<VendorConnectionArgs, "credential" | "allowedIpRangesState">;
 export type VaultConfig = z.infer<typeof vaultSchema>;
 
 /** The config keys of project `vendor-connections`, without the project prefix. */

@@ -1,40 +1,13 @@
 import type { Agent as HttpsAgent } from "node:https";
-import {
-    createDefaultHttpClient,
-    createHttpHeaders,
-    createPipelineRequest,
-    type HttpClient,
-    type HttpMethods,
-    type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, type HttpClient, type HttpMethods, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { z } from "zod";
 import { deployingIdentityCredential } from "./credential";
 import { GraphEndpoints, graphScope, resolveGraphEndpoints } from "./endpoints";
-import {
-    GraphCall,
-    GraphErrorDetail,
-    noToken,
-    permissionDenied,
-    refused,
-    stillThrottled,
-    timedOut,
-    tokenRefused,
-    unexpectedAnswer,
-    unreachable,
-    waitTooLong,
-} from "./errors";
+import { GraphCall, GraphErrorDetail, noToken, permissionDenied, refused, stillThrottled, timedOut, tokenRefused, unexpectedAnswer, unreachable, waitTooLong } from "./errors";
 import { ConcurrencyLimiter, processGraphLimiter } from "./limiter";
 import { GraphOperationName } from "./operations";
-import {
-    AttemptTimedOutError,
-    DEFAULT_GRAPH_RETRY,
-    GraphPipeline,
-    GraphRetryOptions,
-    RetryAfterTooLongError,
-    TokenUnavailableError,
-    createGraphPipeline,
-} from "./pipeline";
+import { AttemptTimedOutError, DEFAULT_GRAPH_RETRY, GraphPipeline, GraphRetryOptions, RetryAfterTooLongError, TokenUnavailableError, createGraphPipeline } from "./pipeline";
 import {
     GraphAppRoleAssignment,
     GraphApplicationCredentials,
@@ -117,11 +90,7 @@ export class GraphClient {
     /** GET /servicePrincipals/{id}?$select=... (https://learn.microsoft.com/graph/api/serviceprincipal-get?view=graph-rest-1.0) */
     getServicePrincipal(servicePrincipalId: string): Promise<GraphServicePrincipalCredentials | undefined> {
         const call = callOn("readServicePrincipal", "service principal", servicePrincipalId);
-        return this.getObject(
-            call,
-            `/servicePrincipals/${servicePrincipalId}?$select=id,accountEnabled,keyCredentials,passwordCredentials`,
-            servicePrincipalCredentialsSchema,
-        );
+        return this.getObject(call, `/servicePrincipals/${servicePrincipalId}?$select=id,accountEnabled,keyCredentials,passwordCredentials`, servicePrincipalCredentialsSchema);
     }
 
     /** GET /applications/{id}/federatedIdentityCredentials (https://learn.microsoft.com/graph/api/application-list-federatedidentitycredentials?view=graph-rest-1.0) */

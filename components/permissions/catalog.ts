@@ -140,19 +140,14 @@ export const MicrosoftGraph: WellKnownApi = api("MicrosoftGraph", "Microsoft Gra
     "Domain.ReadWrite.All": broad("7e05723c-0bb0-42da-be95-ae9f08a6e53c", "adds and federates domains, which lets it sign in as their users"),
 });
 
-export const Office365ExchangeOnline: WellKnownApi = api(
-    "Office365ExchangeOnline",
-    "Office 365 Exchange Online",
-    "00000002-0000-0ff1-ce00-000000000000",
-    {
-        // The permission of the January 2021 incident: one stolen certificate reached every mailbox of
-        // every customer that had granted it.
-        full_access_as_app: broad("dc890d15-9560-4a4c-9b7f-a736ec74ec40", "full access to every mailbox through Exchange Web Services"),
-        // Authentication only: what the app may do is set by the directory role it is also given
-        // (Exchange Administrator reaches every mailbox and the organization's configuration).
-        "Exchange.ManageAsApp": broad("dc50a0fb-09a3-484d-be87-e023b12c6440", "runs Exchange Online PowerShell as the app, with whatever its directory role allows"),
-    },
-);
+export const Office365ExchangeOnline: WellKnownApi = api("Office365ExchangeOnline", "Office 365 Exchange Online", "00000002-0000-0ff1-ce00-000000000000", {
+    // The permission of the January 2021 incident: one stolen certificate reached every mailbox of
+    // every customer that had granted it.
+    full_access_as_app: broad("dc890d15-9560-4a4c-9b7f-a736ec74ec40", "full access to every mailbox through Exchange Web Services"),
+    // Authentication only: what the app may do is set by the directory role it is also given
+    // (Exchange Administrator reaches every mailbox and the organization's configuration).
+    "Exchange.ManageAsApp": broad("dc50a0fb-09a3-484d-be87-e023b12c6440", "runs Exchange Online PowerShell as the app, with whatever its directory role allows"),
+});
 
 /** Every API the catalog knows, in the order they are listed to users. */
 export const wellKnownApis: readonly WellKnownApi[] = Object.freeze([MicrosoftGraph, Office365ExchangeOnline]);

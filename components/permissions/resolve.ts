@@ -135,10 +135,7 @@ export function resolvePermissions(permissions: readonly PermissionRequest[] | u
         if (target) {
             const first = firstIndexOfApi.get(target.clientId);
             if (first !== undefined) {
-                issues.add(
-                    joinPath(at, "api"),
-                    `${target.name} is already listed at ${joinPath(subject, first)}; list each API once, with all its roles.`,
-                );
+                issues.add(joinPath(at, "api"), `${target.name} is already listed at ${joinPath(subject, first)}; list each API once, with all its roles.`);
             } else {
                 firstIndexOfApi.set(target.clientId, index);
             }
@@ -230,7 +227,7 @@ function resolveRole(target: ApiTarget, role: string, at: string, issues: IssueC
         issues.add(
             at,
             `${JSON.stringify(role)} cannot be an application permission value: Entra allows 1-120 letters, digits and ` +
-                "!#$%&'()*+,-./:;<=>?@[]^_`{|}~ (no spaces), not starting with \".\".",
+                '!#$%&\'()*+,-./:;<=>?@[]^_`{|}~ (no spaces), not starting with ".".',
         );
         return undefined;
     }
@@ -256,7 +253,10 @@ function unknownRoleHint(known: WellKnownApi, role: string): string {
     // another resource ("Domain.ReadWrite.All") would only mislead.
     const resource = (value: string) => value.split(".")[0].toLowerCase();
     const values = Object.keys(known.roles);
-    const sameResource = closeMatches(role, values.filter((value) => resource(value) === resource(role)));
+    const sameResource = closeMatches(
+        role,
+        values.filter((value) => resource(value) === resource(role)),
+    );
     const close = sameResource.length > 0 ? sameResource : closeMatches(role, values);
     if (close.length > 0) {
         return ` Did you mean ${orList(close.map((value) => JSON.stringify(value)))}?`;

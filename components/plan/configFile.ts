@@ -79,22 +79,13 @@ function replaceEncrypted(value: unknown, key: string, segments: readonly (strin
 // writes exactly this shape; a webhook may carry an access key in its query (e.g. Azure
 // Functions' `?code=`), so it is the one setting that may be a secret.
 function isEncryptableWebhook(key: string, segments: readonly (string | number)[]): boolean {
-    return (
-        key === `${PROJECT}:connections` &&
-        segments.length === 3 &&
-        typeof segments[0] === "string" &&
-        segments[1] === "notify" &&
-        segments[2] === "webhookUrl"
-    );
+    return key === `${PROJECT}:connections` && segments.length === 3 && typeof segments[0] === "string" && segments[1] === "notify" && segments[2] === "webhookUrl";
 }
 
 function cannotDecrypt(path: string): string {
     const why = `${path} is encrypted (secure:), which the offline plan cannot decrypt: only the Pulumi CLI has the stack's secrets provider.`;
     if (path.startsWith(`${PROJECT}:`)) {
-        return (
-            `${why} Only ${ENCRYPTABLE} may be encrypted; no other ${PROJECT} setting is secret, ` +
-            `so set this one in plain text: pulumi config set --path '${path}' <value>`
-        );
+        return `${why} Only ${ENCRYPTABLE} may be encrypted; no other ${PROJECT} setting is secret, ` + `so set this one in plain text: pulumi config set --path '${path}' <value>`;
     }
     // Another package's setting (a provider credential, say) may well be secret: do not advise
     // storing it in plain text. The plan runs no provider, so it does not need the value.
@@ -103,25 +94,12 @@ function cannotDecrypt(path: string): string {
 
 /** The path `pulumi config set --path` takes for `segments` below config key `key`. */
 function configPath(key: string, segments: readonly (string | number)[]): string {
-    return (
-        key +
-        segments
-            .map((segment) =>
-                typeof segment === "number" ? `[${segment}]` : /^[^.[\]"]+$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`,
-            )
-            .join("")
-    );
+    return key + segments.map((segment) => (typeof segment === "number" ? `[${segment}]` : /^[^.[\]"]+$/.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`)).join("");
 }
 
 // As Pulumi reads a stack file: a map whose only key is `secure`, holding the ciphertext.
 function isSecureValue(value: unknown): boolean {
-    return (
-        typeof value === "object" &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.keys(value).length === 1 &&
-        typeof (value as { secure?: unknown }).secure === "string"
-    );
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 
 function stackNameOf(file: string): string {

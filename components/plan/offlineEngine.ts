@@ -124,7 +124,10 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
         case "azure-native:keyvault:Secret": {
             const secretName = inputs.secretName ?? name;
             const secretUri = `https://${inputs.vaultName}.vault.azure.net/secrets/${secretName}`;
-            return { name: secretName, properties: { ...withoutSecretWrapper(inputs.properties), secretUri, secretUriWithVersion: `${secretUri}/${fakeGuid(secretName).replace(/-/g, "")}` } };
+            return {
+                name: secretName,
+                properties: { ...withoutSecretWrapper(inputs.properties), secretUri, secretUriWithVersion: `${secretUri}/${fakeGuid(secretName).replace(/-/g, "")}` },
+            };
         }
         case "azure-native:resources:ResourceGroup":
             return { name: inputs.resourceGroupName ?? name };

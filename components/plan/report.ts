@@ -90,7 +90,12 @@ export function renderPlan(report: PlanReport, declared: readonly DeclaredResour
     for (const r of declared) {
         counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     }
-    lines.push(...table(["count", "type"], [...counts].map(([type, count]) => [String(count), type])).map((row) => `  ${row}`));
+    lines.push(
+        ...table(
+            ["count", "type"],
+            [...counts].map(([type, count]) => [String(count), type]),
+        ).map((row) => `  ${row}`),
+    );
     return lines.join("\n");
 }
 
@@ -98,7 +103,13 @@ function vaultFirewallLines(firewall: VaultFirewallPlan | null): string[] {
     if (!firewall) {
         return ["vault firewall: none (every network reaches the vault; RBAC decides who reads each secret)"];
     }
-    const lines = ["vault firewall: denies every network except", ...table(["range", "admitted for"], firewall.ipRules.map((r) => [r.range, r.from.join(", ")])).map((row) => `  ${row}`)];
+    const lines = [
+        "vault firewall: denies every network except",
+        ...table(
+            ["range", "admitted for"],
+            firewall.ipRules.map((r) => [r.range, r.from.join(", ")]),
+        ).map((row) => `  ${row}`),
+    ];
     for (const { range, from, reason } of firewall.notAdmitted) {
         lines.push(`  not admitted: ${range} (${from}): ${reason}`);
     }
@@ -111,13 +122,12 @@ function certificateLines(c: PlannedConnection): string[] {
         lines.push("  certificates: none");
     } else {
         lines.push("  certificates:");
-        lines.push(...table(["slot", "not before", "not after", "state", "identity"], c.certificates.map((cert) => [
-            cert.slot,
-            cert.notBefore,
-            cert.notAfter,
-            cert.active ? "active (in vault)" : "previous (overlap)",
-            cert.identity,
-        ])).map((row) => `    ${row}`));
+        lines.push(
+            ...table(
+                ["slot", "not before", "not after", "state", "identity"],
+                c.certificates.map((cert) => [cert.slot, cert.notBefore, cert.notAfter, cert.active ? "active (in vault)" : "previous (overlap)", cert.identity]),
+            ).map((row) => `    ${row}`),
+        );
     }
     lines.push(`  next rotation: ${c.nextRotation ?? "none (suspended)"}`);
     return lines;
@@ -143,7 +153,9 @@ function defenseLines(c: PlannedConnection): string[] {
         lines.push(`  sign-in only from: ${allowedIpRanges.ranges.join(", ")}  [Conditional Access, ${mode}]`);
     }
     if (notify) {
-        lines.push(`  rotation notices: ${notify.events.map((e) => e.replace("Microsoft.KeyVault.", "")).join(", ")} to ${notify.webhook ?? "(encrypted in the stack configuration)"}`);
+        lines.push(
+            `  rotation notices: ${notify.events.map((e) => e.replace("Microsoft.KeyVault.", "")).join(", ")} to ${notify.webhook ?? "(encrypted in the stack configuration)"}`,
+        );
     }
     return lines;
 }

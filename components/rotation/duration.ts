@@ -14,11 +14,9 @@ const WEEK = 7 * DAY;
 
 // Designators in the order ISO 8601 requires. Weeks may be combined with the others, as ISO
 // 8601-2 and JavaScript's Temporal allow; the meaning is unambiguous.
-const DURATION =
-    /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
-const ALLOWED_FORM =
-    "use an ISO 8601 duration in whole weeks, days, hours, minutes or seconds, e.g. P30D, PT12H, P1DT6H, PT90M or P2W.";
+const ALLOWED_FORM = "use an ISO 8601 duration in whole weeks, days, hours, minutes or seconds, e.g. P30D, PT12H, P1DT6H, PT90M or P2W.";
 
 /**
  * Parses an ISO 8601 duration into milliseconds (always a whole number of seconds). Throws a
@@ -43,8 +41,7 @@ export function parseDuration(text: string, path: string): number {
         const minutesHint = months !== undefined && years === undefined ? ` (for minutes write PT${months}M)` : "";
         return fail(`${shown} uses ${years !== undefined ? "years" : "months"}, which have no fixed length${minutesHint}`);
     }
-    const ms =
-        whole(weeks) * WEEK + whole(days) * DAY + whole(hours) * HOUR + whole(minutes) * MINUTE + whole(seconds) * SECOND;
+    const ms = whole(weeks) * WEEK + whole(days) * DAY + whole(hours) * HOUR + whole(minutes) * MINUTE + whole(seconds) * SECOND;
     if (!Number.isSafeInteger(ms)) {
         return fail(`${shown} is too long to be a certificate lifetime`);
     }

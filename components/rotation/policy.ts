@@ -49,16 +49,11 @@ export function resolveCertificatePolicy(input: CertificatePolicyInput | undefin
 
     const unknown = Object.keys(given).filter((key) => !(POLICY_KEYS as readonly string[]).includes(key));
     if (unknown.length > 0) {
-        issues.add(
-            path,
-            `unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")}; ` +
-                `allowed keys: ${POLICY_KEYS.join(", ")}.`,
-        );
+        issues.add(path, `unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")}; ` + `allowed keys: ${POLICY_KEYS.join(", ")}.`);
     }
 
     const lifetimeRange = `use a duration between ${formatDuration(MIN_LIFETIME_MS)} and ${formatDuration(MAX_LIFETIME_MS)}.`;
-    const lifetimeMs =
-        given.lifetime === undefined ? DEFAULT_LIFETIME_MS : issues.collect(() => parseDuration(given.lifetime as string, at("lifetime")));
+    const lifetimeMs = given.lifetime === undefined ? DEFAULT_LIFETIME_MS : issues.collect(() => parseDuration(given.lifetime as string, at("lifetime")));
     if (lifetimeMs !== undefined && given.lifetime !== undefined) {
         if (lifetimeMs < MIN_LIFETIME_MS) {
             issues.add(at("lifetime"), `${given.lifetime} is less than ${formatDuration(MIN_LIFETIME_MS)}; ${lifetimeRange}`);
@@ -84,10 +79,7 @@ export function resolveCertificatePolicy(input: CertificatePolicyInput | undefin
             if (renewBeforeMs <= 0) {
                 issues.add(at("renewBefore"), `${given.renewBefore} is not more than zero: without an overlap a rotation cuts the vendor off; ${renewRange}`);
             } else if (maxRenewBeforeMs !== undefined && lifetimeMs !== undefined && renewBeforeMs > maxRenewBeforeMs) {
-                issues.add(
-                    at("renewBefore"),
-                    `${given.renewBefore} is more than half of lifetime ${formatDuration(lifetimeMs)}; ${renewRange}`,
-                );
+                issues.add(at("renewBefore"), `${given.renewBefore} is more than half of lifetime ${formatDuration(lifetimeMs)}; ${renewRange}`);
             }
         }
     }

@@ -123,7 +123,9 @@ async function run(client: GraphClient, operation: RemovalOperation): Promise<Re
         case "deleteOAuth2PermissionGrant":
             return client.deleteOAuth2PermissionGrant(operation.grantId);
         case "removeOwner":
-            return operation.object === "application" ? client.removeApplicationOwner(operation.objectId, operation.ownerId) : client.removeServicePrincipalOwner(operation.objectId, operation.ownerId);
+            return operation.object === "application"
+                ? client.removeApplicationOwner(operation.objectId, operation.ownerId)
+                : client.removeServicePrincipalOwner(operation.objectId, operation.ownerId);
     }
 }
 

@@ -45,8 +45,17 @@ export async function readLiveConnection(client: GraphClient, objects: Connectio
                       objectId: sp,
                       accountEnabled: servicePrincipal.accountEnabled,
                       keyCredentials: liveKeyCredentials("readServicePrincipal", `service principal ${sp}`, servicePrincipal.keyCredentials),
-                      passwordCredentials: servicePrincipal.passwordCredentials.map((p) => ({ keyId: p.keyId, displayName: p.displayName ?? null, endDateTime: p.endDateTime ?? null })),
-                      appRoleAssignments: assignments.map((a) => ({ id: a.id, resourceId: a.resourceId, appRoleId: a.appRoleId, resourceDisplayName: a.resourceDisplayName ?? null })),
+                      passwordCredentials: servicePrincipal.passwordCredentials.map((p) => ({
+                          keyId: p.keyId,
+                          displayName: p.displayName ?? null,
+                          endDateTime: p.endDateTime ?? null,
+                      })),
+                      appRoleAssignments: assignments.map((a) => ({
+                          id: a.id,
+                          resourceId: a.resourceId,
+                          appRoleId: a.appRoleId,
+                          resourceDisplayName: a.resourceDisplayName ?? null,
+                      })),
                       oauth2PermissionGrants: grants.map((g) => ({ id: g.id, resourceId: g.resourceId, consentType: g.consentType ?? null, scope: g.scope ?? null })),
                       owners: servicePrincipalOwners.map((o) => ({ id: o.id, type: o["@odata.type"] ?? null })),
                   }
@@ -62,10 +71,7 @@ export async function readLiveConnection(client: GraphClient, objects: Connectio
 export function liveKeyCredentials(operation: GraphOperationName, target: string, credentials: readonly GraphKeyCredential[]): LiveKeyCredential[] {
     return credentials.map((credential) => {
         if (!credential.key) {
-            throw unexpectedAnswer(
-                { operation, target },
-                `key credential ${credential.keyId} came without its certificate (key), so it cannot be told from a declared one`,
-            );
+            throw unexpectedAnswer({ operation, target }, `key credential ${credential.keyId} came without its certificate (key), so it cannot be told from a declared one`);
         }
         return {
             keyId: credential.keyId,

@@ -146,9 +146,27 @@ export type RemovalOperation =
           readonly removes: readonly Stray[];
       }
     | { readonly action: "removePassword"; readonly object: SweptObject; readonly objectId: string; readonly keyId: string; readonly removes: readonly [Stray] }
-    | { readonly action: "deleteFederatedIdentityCredential"; readonly object: "application"; readonly objectId: string; readonly credentialId: string; readonly removes: readonly [Stray] }
-    | { readonly action: "deleteAppRoleAssignment"; readonly object: "servicePrincipal"; readonly objectId: string; readonly assignmentId: string; readonly removes: readonly [Stray] }
-    | { readonly action: "deleteOAuth2PermissionGrant"; readonly object: "servicePrincipal"; readonly objectId: string; readonly grantId: string; readonly removes: readonly [Stray] }
+    | {
+          readonly action: "deleteFederatedIdentityCredential";
+          readonly object: "application";
+          readonly objectId: string;
+          readonly credentialId: string;
+          readonly removes: readonly [Stray];
+      }
+    | {
+          readonly action: "deleteAppRoleAssignment";
+          readonly object: "servicePrincipal";
+          readonly objectId: string;
+          readonly assignmentId: string;
+          readonly removes: readonly [Stray];
+      }
+    | {
+          readonly action: "deleteOAuth2PermissionGrant";
+          readonly object: "servicePrincipal";
+          readonly objectId: string;
+          readonly grantId: string;
+          readonly removes: readonly [Stray];
+      }
     | { readonly action: "removeOwner"; readonly object: SweptObject; readonly objectId: string; readonly ownerId: string; readonly removes: readonly [Stray] };
 
 export interface SweepPlan {

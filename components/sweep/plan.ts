@@ -106,16 +106,24 @@ function passwordRemovals(object: SweptObject, found: LiveApplication | LiveServ
         return [];
     }
     // No connection signs in with a password: every one is a stray.
-    return byId(found.passwordCredentials.map((p) => stray(object, found.objectId, "passwordCredential", p.keyId, `password${named(p.displayName)}${until(p.endDateTime)} (keyId ${p.keyId})`))).map(
-        (removes) => ({ action: "removePassword", object, objectId: found.objectId, keyId: removes.id, removes: [removes] }),
-    );
+    return byId(
+        found.passwordCredentials.map((p) =>
+            stray(object, found.objectId, "passwordCredential", p.keyId, `password${named(p.displayName)}${until(p.endDateTime)} (keyId ${p.keyId})`),
+        ),
+    ).map((removes) => ({ action: "removePassword", object, objectId: found.objectId, keyId: removes.id, removes: [removes] }));
 }
 
 function federatedCredentialRemovals(application: LiveApplication, declared: DeclaredFederatedCredential | null): RemovalOperation[] {
     const strays = application.federatedIdentityCredentials.filter((credential) => declared === null || !trustsTheSame(credential, declared));
     return byId(
         strays.map((c) =>
-            stray("application", application.objectId, "federatedIdentityCredential", c.id, `federated credential${named(c.name)}: issuer ${JSON.stringify(c.issuer)}, subject ${JSON.stringify(c.subject)}, audiences ${JSON.stringify(c.audiences)}`),
+            stray(
+                "application",
+                application.objectId,
+                "federatedIdentityCredential",
+                c.id,
+                `federated credential${named(c.name)}: issuer ${JSON.stringify(c.issuer)}, subject ${JSON.stringify(c.subject)}, audiences ${JSON.stringify(c.audiences)}`,
+            ),
         ),
     ).map((removes) => ({ action: "deleteFederatedIdentityCredential", object: "application", objectId: application.objectId, credentialId: removes.id, removes: [removes] }));
 }
@@ -125,7 +133,13 @@ function appRoleAssignmentRemovals(servicePrincipal: LiveServicePrincipal, decla
     const strays = servicePrincipal.appRoleAssignments.filter((assignment) => !consented.has(appRoleKey(assignment.resourceId, assignment.appRoleId)));
     return byId(
         strays.map((a) =>
-            stray("servicePrincipal", servicePrincipal.objectId, "appRoleAssignment", a.id, `app role ${a.appRoleId} of ${a.resourceDisplayName ? JSON.stringify(a.resourceDisplayName) : "resource"} ${a.resourceId}`),
+            stray(
+                "servicePrincipal",
+                servicePrincipal.objectId,
+                "appRoleAssignment",
+                a.id,
+                `app role ${a.appRoleId} of ${a.resourceDisplayName ? JSON.stringify(a.resourceDisplayName) : "resource"} ${a.resourceId}`,
+            ),
         ),
     ).map((removes) => ({ action: "deleteAppRoleAssignment", object: "servicePrincipal", objectId: servicePrincipal.objectId, assignmentId: removes.id, removes: [removes] }));
 }
@@ -134,7 +148,13 @@ function grantRemovals(servicePrincipal: LiveServicePrincipal): RemovalOperation
     // A vendor connection acts app-only: it holds no delegated permission at all.
     return byId(
         servicePrincipal.oauth2PermissionGrants.map((g) =>
-            stray("servicePrincipal", servicePrincipal.objectId, "oauth2PermissionGrant", g.id, `delegated scopes ${JSON.stringify(g.scope ?? "")} on resource ${g.resourceId}${g.consentType ? ` (${g.consentType})` : ""}`),
+            stray(
+                "servicePrincipal",
+                servicePrincipal.objectId,
+                "oauth2PermissionGrant",
+                g.id,
+                `delegated scopes ${JSON.stringify(g.scope ?? "")} on resource ${g.resourceId}${g.consentType ? ` (${g.consentType})` : ""}`,
+            ),
         ),
     ).map((removes) => ({ action: "deleteOAuth2PermissionGrant", object: "servicePrincipal", objectId: servicePrincipal.objectId, grantId: removes.id, removes: [removes] }));
 }
@@ -145,13 +165,15 @@ function ownerRemovals(object: SweptObject, found: LiveApplication | LiveService
     }
     const owners = new Set(declaredOwners.map((id) => id.toLowerCase()));
     const strays = found.owners.filter((owner) => !owners.has(owner.id.toLowerCase()));
-    return byId(strays.map((o) => stray(object, found.objectId, "owner", o.id, `owner ${o.id}${o.type ? ` (${o.type.replace(/^#microsoft\.graph\./, "")})` : ""}`))).map((removes) => ({
-        action: "removeOwner",
-        object,
-        objectId: found.objectId,
-        ownerId: removes.id,
-        removes: [removes],
-    }));
+    return byId(strays.map((o) => stray(object, found.objectId, "owner", o.id, `owner ${o.id}${o.type ? ` (${o.type.replace(/^#microsoft\.graph\./, "")})` : ""}`))).map(
+        (removes) => ({
+            action: "removeOwner",
+            object,
+            objectId: found.objectId,
+            ownerId: removes.id,
+            removes: [removes],
+        }),
+    );
 }
 
 /** The same trust: issuer and subject exactly (Entra compares them as given), audiences as a set. */

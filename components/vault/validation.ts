@@ -44,8 +44,7 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
         minPrefix: 8,
         minPrefixReason:
             "a wider range lets much of the internet reach the vault (0.0.0.0/0 all of it), which turns the firewall off; to allow every network, omit allowedIpRanges.",
-        whenEmpty:
-            "which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow.",
+        whenEmpty: "which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow.",
     });
     const retention = softDeleteRetentionInDays ?? SOFT_DELETE_RETENTION_DAYS.default;
     if (!Number.isInteger(retention) || retention < SOFT_DELETE_RETENTION_DAYS.min || retention > SOFT_DELETE_RETENTION_DAYS.max) {

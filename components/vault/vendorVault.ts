@@ -91,11 +91,7 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
         }
 
         const resourceGroupName = args.createResourceGroup
-            ? new resources.ResourceGroup(
-                  `${name}-rg`,
-                  { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
-                  { parent: this },
-              ).name
+            ? new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags }, { parent: this }).name
             : pulumi.output(args.resourceGroupName);
 
         const client = authorization.getClientConfigOutput({ parent: this });
@@ -116,9 +112,7 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
                     softDeleteRetentionInDays: settings.softDeleteRetentionInDays,
                     // Irreversible by design: Key Vault refuses `false` once it has been set.
                     enablePurgeProtection: true,
-                    networkAcls: ipRules
-                        ? { defaultAction: "Deny", bypass: "AzureServices", ipRules }
-                        : { defaultAction: "Allow", bypass: "AzureServices" },
+                    networkAcls: ipRules ? { defaultAction: "Deny", bypass: "AzureServices", ipRules } : { defaultAction: "Allow", bypass: "AzureServices" },
                 },
             },
             { parent: this },

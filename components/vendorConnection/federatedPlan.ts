@@ -78,7 +78,13 @@ export function planFederatedCredential(
     const at = (key: string) => joinPath(joinPath(path, "credential"), key);
     const before = issues.issues.length;
 
-    const issuer = checkHttpsUrl(credential.issuer, at("issuer"), issues, "Entra fetches the issuer's signing keys from it, so it must be https.", "https://login.vendor.example/tenants/contoso");
+    const issuer = checkHttpsUrl(
+        credential.issuer,
+        at("issuer"),
+        issues,
+        "Entra fetches the issuer's signing keys from it, so it must be https.",
+        "https://login.vendor.example/tenants/contoso",
+    );
     if (issuer !== undefined && issuer.length > MAX_CLAIM_LENGTH) {
         issues.add(at("issuer"), `is ${issuer.length} characters long; Entra accepts at most ${MAX_CLAIM_LENGTH}.`);
     }
@@ -88,7 +94,9 @@ export function planFederatedCredential(
     if (audiences.length !== 1) {
         issues.add(at("audiences"), `lists ${audiences.length} audiences; Entra accepts exactly one (default ${ENTRA_TOKEN_EXCHANGE_AUDIENCE}).`);
     }
-    audiences.forEach((audience, index) => checkClaim(audience, joinPath(at("audiences"), index), issues, `the \`aud\` claim of the vendor's tokens, usually ${ENTRA_TOKEN_EXCHANGE_AUDIENCE}`));
+    audiences.forEach((audience, index) =>
+        checkClaim(audience, joinPath(at("audiences"), index), issues, `the \`aud\` claim of the vendor's tokens, usually ${ENTRA_TOKEN_EXCHANGE_AUDIENCE}`),
+    );
 
     const trustedFrom = checkTrustedFrom(credential.trustedFrom, context.now, at("trustedFrom"), issues);
 

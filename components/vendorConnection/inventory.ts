@@ -8,8 +8,7 @@ import type { VendorConnection } from "./vendorConnection";
 
 /** How a connection signs in, as reported: certificates, or a federated trust and its state. */
 export type CredentialInventory =
-    | { type: "certificate" }
-    | { type: "federated"; issuer: string; subject: string; audiences: string[]; trustedFrom: string; state: FederatedCredentialState };
+    { type: "certificate" } | { type: "federated"; issuer: string; subject: string; audiences: string[]; trustedFrom: string; state: FederatedCredentialState };
 
 /** Defense-in-depth settings of a connection, as plans and stack outputs show them. */
 export interface DefenseInventory {

@@ -14,13 +14,7 @@ export interface NoticeSource {
  * created (it must answer the subscription validation handshake), so a wrong URL fails the deploy
  * rather than silently dropping notices.
  */
-export function declareRotationNotice(
-    parent: pulumi.Resource,
-    name: string,
-    plan: NotifyPlan,
-    secretName: string,
-    source: NoticeSource,
-): eventgrid.SystemTopicEventSubscription {
+export function declareRotationNotice(parent: pulumi.Resource, name: string, plan: NotifyPlan, secretName: string, source: NoticeSource): eventgrid.SystemTopicEventSubscription {
     return new eventgrid.SystemTopicEventSubscription(
         `${name}-notify`,
         {

@@ -92,7 +92,7 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     const secretName = federated ? undefined : (settings.secretName ?? defaultSecretName(name));
     if (secretName !== undefined && !SECRET_NAME.test(secretName)) {
         issues.add(
-            settings.secretName === undefined ? (path || "name") : at("secretName"),
+            settings.secretName === undefined ? path || "name" : at("secretName"),
             `${JSON.stringify(secretName)} is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens` +
                 (settings.secretName === undefined ? ` (the secret is named "<connection name>-certificate")` : "") +
                 ".",
@@ -155,10 +155,7 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     });
     const suspended = settings.suspended === true;
     // The schedule checks the cutoffs again; skip it when they are already reported.
-    const schedule =
-        policy === undefined || !cutoffsValid
-            ? undefined
-            : issues.collect(() => scheduleCertificates({ policy, now, revokeIssuedBefore: cutoffs, suspended, path }));
+    const schedule = policy === undefined || !cutoffsValid ? undefined : issues.collect(() => scheduleCertificates({ policy, now, revokeIssuedBefore: cutoffs, suspended, path }));
 
     const credential: CredentialPlan | undefined = federated
         ? planFederatedCredential(name, settings.credential!, { now, cutoff, suspended }, path, issues)

@@ -187,8 +187,7 @@ export class VendorConnection extends pulumi.ComponentResource {
                       resourceGroupName: args.vault!.resourceGroupName,
                   })
                 : undefined;
-        const certificates =
-            plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application, notice);
+        const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application, notice);
         if (plan.credential.type === "federated") {
             declareFederatedCredential(this, name, plan.credential, application);
         }

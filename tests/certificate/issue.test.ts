@@ -31,9 +31,7 @@ describe("issueCertificate", () => {
     describe("the certificate, read by openssl", () => {
         let text: string;
         before(async () => {
-            text = await withPrivateDir(async (dir) =>
-                openssl(["x509", "-in", await writePrivateFile(dir, "cert.pem", cert.certificatePem), "-noout", "-text"]),
-            );
+            text = await withPrivateDir(async (dir) => openssl(["x509", "-in", await writePrivateFile(dir, "cert.pem", cert.certificatePem), "-noout", "-text"]));
         });
 
         it("is X.509 v3, signed with SHA-256 RSA, with a 2048-bit key by default", () => {
@@ -65,8 +63,7 @@ describe("issueCertificate", () => {
             const after = String(Math.floor(notAfter.getTime() / 1000) + 60);
             await withPrivateDir(async (dir) => {
                 const file = await writePrivateFile(dir, "cert.pem", cert.certificatePem);
-                const verifyAt = (epoch: string) =>
-                    openssl(["verify", "-check_ss_sig", "-partial_chain", "-purpose", "sslclient", "-attime", epoch, "-CAfile", file, file]);
+                const verifyAt = (epoch: string) => openssl(["verify", "-check_ss_sig", "-partial_chain", "-purpose", "sslclient", "-attime", epoch, "-CAfile", file, file]);
                 assert.match(await verifyAt(during), /: OK\n/);
                 await assert.rejects(verifyAt(after), /certificate has expired/);
             });
@@ -85,9 +82,7 @@ describe("issueCertificate", () => {
         });
 
         it("carries a random positive serial of at least 64 bits, as reported", async () => {
-            const serial = await withPrivateDir(async (dir) =>
-                openssl(["x509", "-in", await writePrivateFile(dir, "cert.pem", cert.certificatePem), "-noout", "-serial"]),
-            );
+            const serial = await withPrivateDir(async (dir) => openssl(["x509", "-in", await writePrivateFile(dir, "cert.pem", cert.certificatePem), "-noout", "-serial"]));
             assert.equal(serial.trim(), `serial=${cert.serialNumber}`);
             assert.equal(x509.serialNumber, cert.serialNumber);
             assert.ok(cert.serialNumber.length * 4 >= 64, "serial shorter than 64 bits");
@@ -197,9 +192,7 @@ describe("issueCertificate", () => {
             it(`issues a ${keySize}-bit key when asked`, async () => {
                 const big = await issueCertificate({ commonName: `bits-${keySize}`, keySize, notBefore, notAfter });
                 issued.push(big);
-                const text = await withPrivateDir(async (dir) =>
-                    openssl(["x509", "-in", await writePrivateFile(dir, "cert.pem", big.certificatePem), "-noout", "-text"]),
-                );
+                const text = await withPrivateDir(async (dir) => openssl(["x509", "-in", await writePrivateFile(dir, "cert.pem", big.certificatePem), "-noout", "-text"]));
                 assert.match(text, new RegExp(`Public-Key: \\(${keySize} bit\\)`));
                 assert.match(text, /Signature Algorithm: sha256WithRSAEncryption/);
                 assert.equal(new X509Certificate(big.certificatePem).publicKey.asymmetricKeyDetails?.modulusLength, keySize);
@@ -210,7 +203,11 @@ describe("issueCertificate", () => {
     describe("uniqueness (DESIGN.md, invariant 6)", () => {
         it("never gives two certificates the same key or serial", () => {
             assert.ok(issued.length >= 4, `only ${issued.length} certificates were issued`);
-            const moduli = issued.map((c) => createHash("sha256").update(new X509Certificate(c.certificatePem).publicKey.export({ format: "der", type: "spki" })).digest("hex"));
+            const moduli = issued.map((c) =>
+                createHash("sha256")
+                    .update(new X509Certificate(c.certificatePem).publicKey.export({ format: "der", type: "spki" }))
+                    .digest("hex"),
+            );
             const privateKeys = issued.map((c) => createHash("sha256").update(c.privateKeyPem).digest("hex"));
             assert.equal(new Set(moduli).size, issued.length, "two certificates share a public key");
             assert.equal(new Set(privateKeys).size, issued.length, "two certificates share a private key");

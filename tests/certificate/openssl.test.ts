@@ -58,6 +58,8 @@ describe("issued artifacts, read by openssl 3 without legacy providers", () => {
     });
 
     describe("the certificate's profile, from `x509 -text` and `asn1parse`", () => {
+        // One case per line, read as a table.
+        // prettier-ignore
         const cases = [
             { why: "UTCTime before 2050", notBefore: "2026-03-01T00:00:00Z", notAfter: "2026-03-15T00:00:00Z", types: ["UTCTIME :260301000000Z", "UTCTIME :260315000000Z"], dates: ["Mar  1 00:00:00 2026 GMT", "Mar 15 00:00:00 2026 GMT"] },
             { why: "UTCTime up to the last second of 2049, GeneralizedTime from 2050", notBefore: "2049-12-31T23:59:59Z", notAfter: "2050-01-01T00:00:00Z", types: ["UTCTIME :491231235959Z", "GENERALIZEDTIME :20500101000000Z"], dates: ["Dec 31 23:59:59 2049 GMT", "Jan  1 00:00:00 2050 GMT"] },

@@ -93,7 +93,11 @@ describe("certificate provider", () => {
             { news: { commonName: "" }, property: "commonName", reason: "must not be empty." },
             { news: { identity: "" }, property: "identity", reason: 'must be a non-empty string; got "".' },
             { news: { identity: undefined }, property: "identity", reason: "must be a non-empty string; got nothing." },
-            { news: { notBefore: "2026-03-01" }, property: "notBefore", reason: /must be an RFC 3339 instant in UTC at whole seconds, like 2026-01-01T00:00:00Z; got "2026-03-01"\./ },
+            {
+                news: { notBefore: "2026-03-01" },
+                property: "notBefore",
+                reason: /must be an RFC 3339 instant in UTC at whole seconds, like 2026-01-01T00:00:00Z; got "2026-03-01"\./,
+            },
             // Another spelling of a valid instant would never equal the certificate's own notAfter.
             { news: { notAfter: "2026-03-15T02:00:00+02:00" }, property: "notAfter", reason: /RFC 3339 instant in UTC at whole seconds/ },
             { news: { notAfter: "2026-03-15T00:00:00.000Z" }, property: "notAfter", reason: /RFC 3339 instant in UTC at whole seconds/ },
@@ -116,7 +120,10 @@ describe("certificate provider", () => {
 
         it("reports every failure at once, in input order", async () => {
             const { failures } = await check({ commonName: "", keySize: 1, notBefore: "x", notAfter: "y", identity: "" });
-            assert.deepEqual(failures?.map((f) => f.property), ["commonName", "keySize", "notBefore", "notAfter", "identity"]);
+            assert.deepEqual(
+                failures?.map((f) => f.property),
+                ["commonName", "keySize", "notBefore", "notAfter", "identity"],
+            );
         });
 
         it("leaves inputs that are unknown at preview to be judged once known", async () => {
@@ -129,7 +136,10 @@ describe("certificate provider", () => {
 
         it("still judges the known inputs next to an unknown one", async () => {
             const { failures } = await check({ ...inputs, notBefore: UNKNOWN, notAfter: "2026-03-15", keySize: 5 });
-            assert.deepEqual(failures?.map((f) => f.property), ["keySize", "notAfter"]);
+            assert.deepEqual(
+                failures?.map((f) => f.property),
+                ["keySize", "notAfter"],
+            );
         });
     });
 

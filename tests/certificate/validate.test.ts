@@ -94,7 +94,10 @@ describe("issueCertificate option validation", () => {
 
     it("reports every bad option at once", () => {
         const issues = issueOptionIssues({ commonName: "", keySize: 512, notBefore: start, notAfter: start });
-        assert.deepEqual(issues.map((i) => i.path), ["commonName", "keySize", "notAfter"]);
+        assert.deepEqual(
+            issues.map((i) => i.path),
+            ["commonName", "keySize", "notAfter"],
+        );
     });
 
     it("accepts every allowed key size and the default", () => {
@@ -125,7 +128,10 @@ describe("issueCertificate option validation", () => {
         fc.assert(
             fc.property(fc.oneof(fc.integer(), fc.double()), (keySize) => {
                 fc.pre(!(KEY_SIZES as readonly number[]).includes(keySize));
-                assert.deepEqual(issueOptionIssues({ ...valid, keySize }).map((i) => i.path), ["keySize"]);
+                assert.deepEqual(
+                    issueOptionIssues({ ...valid, keySize }).map((i) => i.path),
+                    ["keySize"],
+                );
             }),
         );
     });

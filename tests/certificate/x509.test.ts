@@ -17,6 +17,8 @@ describe("X.509 certificate encoder", () => {
         ({ privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicExponent: 0x10001 }));
     });
 
+    // One case per line, read as a table.
+    // prettier-ignore
     const cases: { why: string; serial: string; commonName: string; organization?: string; notBefore: string; notAfter: string }[] = [
         { why: "with an organization", serial: "4f1e2d3c4b5a69788796a5b4c3d2e1f0", commonName: "acme", organization: "Acme Backup Ltd", notBefore: "2026-03-01T00:00:00Z", notAfter: "2026-03-15T00:00:00Z" },
         { why: "CN only, with characters PrintableString lacks", serial: "7fffffffffffffffffffffffffffffff", commonName: "Zoë_backup@contoso.example", notBefore: "2026-03-01T12:34:56Z", notAfter: "2027-04-01T00:00:00Z" },
@@ -65,7 +67,10 @@ describe("PEM encoder", () => {
     it("wraps at 64 characters and ends every line, the last one included, with \\n", () => {
         const pem = toPem("CERTIFICATE", Buffer.alloc(100, 0xab));
         const lines = pem.split("\n");
-        assert.deepEqual(lines.map((line) => line.length), [27, 64, 64, 8, 25, 0]);
+        assert.deepEqual(
+            lines.map((line) => line.length),
+            [27, 64, 64, 8, 25, 0],
+        );
         assert.equal(lines[0], "-----BEGIN CERTIFICATE-----");
         assert.equal(lines[4], "-----END CERTIFICATE-----");
     });

@@ -65,7 +65,10 @@ describe("stack configuration: allowedIpRanges, credential, notify", () => {
 
     it("lets two federated connections through the one-secret-per-connection check: they have no secret", () => {
         const federated = { type: "federated", issuer: "https://login.fabrikam.example", subject: "agent", trustedFrom: "2026-11-02T09:00:00Z" };
-        const config = parseStackConfig(withConnections({ a: { permissions: graph, credential: federated }, b: { permissions: graph, credential: { ...federated, subject: "agent-2" } } }), NOW);
+        const config = parseStackConfig(
+            withConnections({ a: { permissions: graph, credential: federated }, b: { permissions: graph, credential: { ...federated, subject: "agent-2" } } }),
+            NOW,
+        );
         assert.equal(config.connections.length, 2);
     });
 });

@@ -36,7 +36,10 @@ describe("a stack whose webhookUrl is a Pulumi secret (the example program under
         pulumi.runtime.setAllConfig(values, [CONNECTIONS]);
 
         // Without an engine (as under mocks) Pulumi's log.warn and log.error write to the console.
-        const record = (level: string) => (...args: unknown[]) => void logged.push(`${level}: ${args.join(" ")}`);
+        const record =
+            (level: string) =>
+            (...args: unknown[]) =>
+                void logged.push(`${level}: ${args.join(" ")}`);
         const saved = { warn: console.warn, error: console.error, logWarn: pulumi.log.warn };
         console.warn = record("console.warn");
         console.error = record("console.error");
@@ -75,7 +78,11 @@ describe("a stack whose webhookUrl is a Pulumi secret (the example program under
     it("puts the access key in no plain resource input and not in the inventory output", () => {
         assert.ok(mocks.resources.length > 30, mocks.describe());
         for (const resource of mocks.resources) {
-            assert.deepEqual(plainMatches(resource.inputs, (text) => text.includes(ACCESS_KEY)), [], `${resource.type} ${resource.name}`);
+            assert.deepEqual(
+                plainMatches(resource.inputs, (text) => text.includes(ACCESS_KEY)),
+                [],
+                `${resource.type} ${resource.name}`,
+            );
         }
         assert.ok(!JSON.stringify(inventory).includes(ACCESS_KEY));
         assert.equal(inventory["security-scanner"].notify?.webhook, "https://hooks.northwind.example/m365/certificate-rotated?<hidden>");

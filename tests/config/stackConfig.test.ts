@@ -13,17 +13,22 @@ const NOW = new Date("2026-12-01T09:00:00Z");
 const graph = (...roles: string[]) => [{ api: "MicrosoftGraph", roles }];
 const minimal = () => ({ vault: { resourceGroupName: "rg" }, connections: { backup: { permissions: graph("User.Read.All") } } });
 
-
 function assertIssues(raw: Record<string, unknown>, expected: (string | RegExp)[]): void {
     const issues = issuesOf(() => parseStackConfig(raw, NOW));
     assert.equal(issues.length, expected.length, `expected ${expected.length} issues, got:\n${issues.join("\n")}`);
-    expected.forEach((pattern, i) => (typeof pattern === "string" ? assert.ok(issues[i].startsWith(pattern), `${issues[i]} should start with ${pattern}`) : assert.match(issues[i], pattern)));
+    expected.forEach((pattern, i) =>
+        typeof pattern === "string" ? assert.ok(issues[i].startsWith(pattern), `${issues[i]} should start with ${pattern}`) : assert.match(issues[i], pattern),
+    );
 }
 
 describe("stack configuration (components/config)", () => {
     it("accepts the example stack's Pulumi.dev.yaml, connections in file order", () => {
         const file = parse(readFileSync(resolve(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
-        const raw = Object.fromEntries(Object.entries(file).filter(([k]) => k.startsWith("vendor-connections:")).map(([k, v]) => [k.slice("vendor-connections:".length), v]));
+        const raw = Object.fromEntries(
+            Object.entries(file)
+                .filter(([k]) => k.startsWith("vendor-connections:"))
+                .map(([k, v]) => [k.slice("vendor-connections:".length), v]),
+        );
         const config = parseStackConfig(raw, NOW);
         assert.deepEqual(
             config.connections.map((c) => c.name),
@@ -48,19 +53,27 @@ describe("stack configuration (components/config)", () => {
     it("names unknown keys at every level, with the allowed ones", () => {
         assertIssues({ ...minimal(), conections: {} }, ["conections: unknown config key vendor-connections:conections; allowed keys: vault, connections, revokeIssuedBefore."]);
         assertIssues({ ...minimal(), vault: { resourceGroupName: "rg", sku: "premium" } }, [/^vault: unknown key "sku"; allowed keys: resourceGroupName, location, name/]);
-        assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), lifetime: "P7D" } } }, [/^connections\.backup: unknown key "lifetime"; allowed keys: displayName/]);
-        assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), certificate: { lifetme: "P7D" } } } }, [/^connections\.backup\.certificate: unknown key "lifetme"; allowed keys: lifetime, renewBefore, keySize/]);
+        assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), lifetime: "P7D" } } }, [
+            /^connections\.backup: unknown key "lifetime"; allowed keys: displayName/,
+        ]);
+        assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), certificate: { lifetme: "P7D" } } } }, [
+            /^connections\.backup\.certificate: unknown key "lifetme"; allowed keys: lifetime, renewBefore, keySize/,
+        ]);
     });
 
     it("names each owner that is not an Entra object id", () => {
-        assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), owners: ["77777777-7777-4777-a777-777777777777", "alice@contoso.example"] } } }, [
-            'connections.backup.owners[1]: "alice@contoso.example" is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.',
-        ]);
+        assertIssues(
+            { ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), owners: ["77777777-7777-4777-a777-777777777777", "alice@contoso.example"] } } },
+            ['connections.backup.owners[1]: "alice@contoso.example" is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.'],
+        );
     });
 
     it("names wrong types with what was given", () => {
         assertIssues(
-            { vault: { resourceGroupName: 42, allowedIpRanges: "10.0.0.0/8" }, connections: { backup: { permissions: graph("User.Read.All"), suspended: "yes", certificate: { keySize: "4096" } } } },
+            {
+                vault: { resourceGroupName: 42, allowedIpRanges: "10.0.0.0/8" },
+                connections: { backup: { permissions: graph("User.Read.All"), suspended: "yes", certificate: { keySize: "4096" } } },
+            },
             [
                 "vault.resourceGroupName: must be a string, not number 42.",
                 'vault.allowedIpRanges: must be a list, not string "10.0.0.0/8".',
@@ -135,7 +148,10 @@ describe("stack configuration (components/config)", () => {
             });
             const config = readStackConfig(NOW);
             assert.equal(config.revokeIssuedBefore, "2026-12-01T08:00:00Z");
-            assert.deepEqual(config.connections.map((c) => c.name), ["backup"]);
+            assert.deepEqual(
+                config.connections.map((c) => c.name),
+                ["backup"],
+            );
         });
 
         it("reports a typo in the project's namespace instead of ignoring it", () => {
@@ -144,9 +160,10 @@ describe("stack configuration (components/config)", () => {
                 "vendor-connections:connections": JSON.stringify({ backup: { permissions: graph("User.Read.All") } }),
                 "vendor-connections:revokeIssuedBfore": "2026-12-01T08:00:00Z",
             });
-            assert.deepEqual(issuesOf(() => readStackConfig(NOW)), [
-                "revokeIssuedBfore: unknown config key vendor-connections:revokeIssuedBfore; allowed keys: vault, connections, revokeIssuedBefore.",
-            ]);
+            assert.deepEqual(
+                issuesOf(() => readStackConfig(NOW)),
+                ["revokeIssuedBfore: unknown config key vendor-connections:revokeIssuedBfore; allowed keys: vault, connections, revokeIssuedBefore."],
+            );
         });
     });
 });

@@ -29,10 +29,7 @@ describe("README Defense in depth", () => {
                 delete connection.readers;
             }
             connections[name] = connection;
-            assert.doesNotThrow(
-                () => parseStackConfig({ vault: example["vendor-connections:vault"], connections }, new Date("2026-12-01T09:00:00Z")),
-                `the snippet for ${name}`,
-            );
+            assert.doesNotThrow(() => parseStackConfig({ vault: example["vendor-connections:vault"], connections }, new Date("2026-12-01T09:00:00Z")), `the snippet for ${name}`);
         }
     });
 

@@ -38,7 +38,10 @@ function cronIntervalHours(cron: string): number {
     if (step) {
         return Number(step[1]);
     }
-    const hours = hour.split(",").map(Number).sort((a, b) => a - b);
+    const hours = hour
+        .split(",")
+        .map(Number)
+        .sort((a, b) => a - b);
     return Math.max(...hours.map((h, i) => (i === 0 ? h + 24 - hours[hours.length - 1] : h - hours[i - 1])));
 }
 
@@ -67,7 +70,10 @@ describe("README", () => {
         assert.ok(interval * 4 <= shortest, `a run every ${interval} h leaves too few chances within the shortest renewBefore (${shortest} h)`);
 
         const steps = workflow.jobs.up.steps;
-        assert.ok(steps.some((s: any) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up"), "the workflow runs pulumi up");
+        assert.ok(
+            steps.some((s: any) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up"),
+            "the workflow runs pulumi up",
+        );
         assert.ok(steps.findIndex((s: any) => s.run === "npm ci") < steps.findIndex((s: any) => s.uses?.startsWith("pulumi/actions@")), "npm ci before pulumi up");
         assert.equal(workflow.permissions["id-token"], "write", "OIDC sign-in, no stored Azure secret");
         assert.equal(workflow.concurrency["cancel-in-progress"], false, "a deploy is never interrupted");
@@ -122,6 +128,10 @@ describe("README", () => {
             [],
             "README's Configuration reference lacks these config keys: add a row (type, default, meaning) for each",
         );
-        assert.deepEqual(documented.filter((k) => !accepted.includes(k)), [], "README documents config keys the schema does not accept");
+        assert.deepEqual(
+            documented.filter((k) => !accepted.includes(k)),
+            [],
+            "README documents config keys the schema does not accept",
+        );
     });
 });

@@ -72,7 +72,13 @@ describe("the Graph client, against the stand-in Graph over HTTPS", function () 
             startDateTime: "2026-01-01T00:00:00Z",
             endDateTime: "2026-02-01T00:00:00Z",
         });
-        app.passwordCredentials.push({ keyId: randomUUID(), displayName: "added elsewhere", hint: "Xy7", startDateTime: "2026-01-01T00:00:00Z", endDateTime: "2027-01-01T00:00:00Z" });
+        app.passwordCredentials.push({
+            keyId: randomUUID(),
+            displayName: "added elsewhere",
+            hint: "Xy7",
+            startDateTime: "2026-01-01T00:00:00Z",
+            endDateTime: "2027-01-01T00:00:00Z",
+        });
 
         const read = await client().getApplication(APP);
 
@@ -90,7 +96,10 @@ describe("the Graph client, against the stand-in Graph over HTTPS", function () 
 
         const listed = await client().listApplicationOwners(APP);
 
-        assert.deepEqual(listed?.map((o) => o.id), owners.map((o) => o.id));
+        assert.deepEqual(
+            listed?.map((o) => o.id),
+            owners.map((o) => o.id),
+        );
         const pages = standIn.requestsTo("GET", /\/owners$/);
         assert.equal(pages.length, 3);
         assert.equal(pages[0].query.$skiptoken, undefined);
@@ -99,17 +108,33 @@ describe("the Graph client, against the stand-in Graph over HTTPS", function () 
 
     it("lists delegated grants filtered by the client, on every page", async () => {
         const other = randomUUID();
-        const grants = [SP, SP, other, SP].map((clientId) => ({ id: randomUUID(), clientId, resourceId: randomUUID(), consentType: "AllPrincipals" as const, principalId: null, scope: "User.Read" }));
+        const grants = [SP, SP, other, SP].map((clientId) => ({
+            id: randomUUID(),
+            clientId,
+            resourceId: randomUUID(),
+            consentType: "AllPrincipals" as const,
+            principalId: null,
+            scope: "User.Read",
+        }));
         standIn.tenant.oauth2PermissionGrants.push(...grants);
 
         const listed = await client().listOAuth2PermissionGrants(SP);
 
-        assert.deepEqual(listed.map((g) => g.id), grants.filter((g) => g.clientId === SP).map((g) => g.id));
+        assert.deepEqual(
+            listed.map((g) => g.id),
+            grants.filter((g) => g.clientId === SP).map((g) => g.id),
+        );
         assert.ok(standIn.requests.every((r) => r.query.$filter === `clientId eq '${SP}'`));
     });
 
     it("never sends the token to a nextLink outside this Graph", async () => {
-        standIn.fail({ method: "GET", path: /\/appRoleAssignments$/, status: 200, times: 1, body: { value: [], "@odata.nextLink": "https://graph.example.net/v1.0/servicePrincipals?$skiptoken=x" } });
+        standIn.fail({
+            method: "GET",
+            path: /\/appRoleAssignments$/,
+            status: 200,
+            times: 1,
+            body: { value: [], "@odata.nextLink": "https://graph.example.net/v1.0/servicePrincipals?$skiptoken=x" },
+        });
 
         const error = await rejection(client().listAppRoleAssignments(SP));
 
@@ -122,7 +147,10 @@ describe("the Graph client, against the stand-in Graph over HTTPS", function () 
 
         const error = await rejection(client().listFederatedIdentityCredentials(APP));
 
-        assert.match(error.message, /is not what https:\/\/learn\.microsoft\.com\/graph\/api\/application-list-federatedidentitycredentials\?view=graph-rest-1\.0 documents: value:/);
+        assert.match(
+            error.message,
+            /is not what https:\/\/learn\.microsoft\.com\/graph\/api\/application-list-federatedidentitycredentials\?view=graph-rest-1\.0 documents: value:/,
+        );
     });
 
     it("treats 404 as gone: a read answers undefined, a removal 'already gone'", async () => {
@@ -142,9 +170,15 @@ describe("the Graph client, against the stand-in Graph over HTTPS", function () 
         assert.equal((await client().getApplication(APP))?.id, APP);
 
         const attempts = standIn.requestsTo("GET");
-        assert.deepEqual(attempts.map((a) => a.status), [429, 503, 200]);
+        assert.deepEqual(
+            attempts.map((a) => a.status),
+            [429, 503, 200],
+        );
         for (let i = 1; i < attempts.length; i++) {
-            assert.ok(attempts[i].receivedAt - attempts[i - 1].receivedAt >= 280, `attempt ${i + 1} came ${attempts[i].receivedAt - attempts[i - 1].receivedAt} ms after the one before`);
+            assert.ok(
+                attempts[i].receivedAt - attempts[i - 1].receivedAt >= 280,
+                `attempt ${i + 1} came ${attempts[i].receivedAt - attempts[i - 1].receivedAt} ms after the one before`,
+            );
         }
     });
 
@@ -172,10 +206,16 @@ describe("the Graph client, against the stand-in Graph over HTTPS", function () 
 
     it("names the permission a 403 lacks, and the object", async () => {
         const cases: [() => Promise<unknown>, RegExp][] = [
-            [() => c.deleteAppRoleAssignment(SP, "assignment-1"), /delete an app role assignment held by the service principal \(service principal 2222.*\).*needs the application permission AppRoleAssignment\.ReadWrite\.All; see https:\/\/learn\.microsoft\.com\/graph\/api\/serviceprincipal-delete-approleassignments/],
+            [
+                () => c.deleteAppRoleAssignment(SP, "assignment-1"),
+                /delete an app role assignment held by the service principal \(service principal 2222.*\).*needs the application permission AppRoleAssignment\.ReadWrite\.All; see https:\/\/learn\.microsoft\.com\/graph\/api\/serviceprincipal-delete-approleassignments/,
+            ],
             [() => c.deleteOAuth2PermissionGrant("grant-1"), /needs the application permission DelegatedPermissionGrant\.ReadWrite\.All;/],
             [() => c.listOAuth2PermissionGrants(SP), /needs the application permission DelegatedPermissionGrant\.ReadWrite\.All;/],
-            [() => c.replaceApplicationKeyCredentials(APP, []), /replace the application's key credentials \(application 1111.*\).*needs the application permission Application\.ReadWrite\.OwnedBy, and must be an owner of application 1111[^ ]* \(Application\.ReadWrite\.OwnedBy reaches only what the identity owns\)/],
+            [
+                () => c.replaceApplicationKeyCredentials(APP, []),
+                /replace the application's key credentials \(application 1111.*\).*needs the application permission Application\.ReadWrite\.OwnedBy, and must be an owner of application 1111[^ ]* \(Application\.ReadWrite\.OwnedBy reaches only what the identity owns\)/,
+            ],
             [() => c.removeServicePrincipalOwner(SP, randomUUID()), /Application\.ReadWrite\.OwnedBy, and must be an owner of service principal 2222/],
         ];
         const c = client();

@@ -26,7 +26,10 @@ describe("Graph endpoints from the environment", () => {
 
     it("refuse plain http, naming the variable and why", () => {
         const error = refusal({ [GRAPH_ENDPOINT_VARIABLE]: "http://graph.microsoft.us" });
-        assert.deepEqual(error.issues.map((i) => i.path), [GRAPH_ENDPOINT_VARIABLE]);
+        assert.deepEqual(
+            error.issues.map((i) => i.path),
+            [GRAPH_ENDPOINT_VARIABLE],
+        );
         assert.match(error.message, /^VENDOR_CONNECTIONS_GRAPH_ENDPOINT: "http:\/\/graph\.microsoft\.us" is not https: .*credentials travel to this host/);
     });
 
@@ -36,7 +39,10 @@ describe("Graph endpoints from the environment", () => {
 
     it("report both variables at once, and never echo a value that may carry a secret", () => {
         const error = refusal({ [GRAPH_ENDPOINT_VARIABLE]: "https://user:pass@graph.example?code=abc", [AUTHORITY_HOST_VARIABLE]: "login.microsoftonline.us" });
-        assert.deepEqual(error.issues.map((i) => i.path), [GRAPH_ENDPOINT_VARIABLE, AUTHORITY_HOST_VARIABLE]);
+        assert.deepEqual(
+            error.issues.map((i) => i.path),
+            [GRAPH_ENDPOINT_VARIABLE, AUTHORITY_HOST_VARIABLE],
+        );
         assert.doesNotMatch(error.message, /pass|code=abc/);
         assert.match(error.issues[0].message, /^the value given has user info, a query or a fragment/);
         assert.match(error.issues[1].message, /^"login\.microsoftonline\.us" is not a URL/);

@@ -16,11 +16,13 @@ describe("the Graph concurrency limiter", () => {
         const limiter = new ConcurrencyLimiter(2);
         const gates = [deferred(), deferred(), deferred(), deferred()];
         const started: number[] = [];
-        const runs = gates.map((gate, i) => limiter.run(async () => {
-            started.push(i);
-            await gate.promise;
-            return i;
-        }));
+        const runs = gates.map((gate, i) =>
+            limiter.run(async () => {
+                started.push(i);
+                await gate.promise;
+                return i;
+            }),
+        );
         const settled = Promise.allSettled(runs);
         await new Promise(setImmediate);
         assert.deepEqual(started, [0, 1]);
@@ -36,7 +38,10 @@ describe("the Graph concurrency limiter", () => {
         gates[2].resolve();
         gates[3].resolve();
         const results = await settled;
-        assert.deepEqual(results.map((r) => r.status), ["rejected", "fulfilled", "fulfilled", "fulfilled"]);
+        assert.deepEqual(
+            results.map((r) => r.status),
+            ["rejected", "fulfilled", "fulfilled", "fulfilled"],
+        );
         assert.equal(limiter.inFlight, 0);
     });
 

@@ -1,12 +1,5 @@
 import * as assert from "node:assert/strict";
-import {
-    MicrosoftGraph,
-    Office365ExchangeOnline,
-    broadByName,
-    findAppRole,
-    findWellKnownApi,
-    wellKnownApis,
-} from "../../components/permissions";
+import { MicrosoftGraph, Office365ExchangeOnline, broadByName, findAppRole, findWellKnownApi, wellKnownApis } from "../../components/permissions";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

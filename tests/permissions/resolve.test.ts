@@ -16,7 +16,6 @@ const GRAPH = "00000003-0000-0000-c000-000000000000";
 const EXCHANGE = "00000002-0000-0ff1-ce00-000000000000";
 const AT = "connections.archiver.permissions";
 
-
 // The 2021 incident's permission, resolved.
 const EXCHANGE_FULL_ACCESS = {
     api: "Office365ExchangeOnline",
@@ -70,9 +69,7 @@ describe("resolvePermissions", () => {
 
     it("reports a well-known API given by client id (any case) under its name, with catalog ids", () => {
         const resolved = resolvePermissions([{ api: "00000002-0000-0FF1-CE00-000000000000", roles: ["full_access_as_app"] }], AT);
-        assert.deepEqual(resolved, [
-            EXCHANGE_FULL_ACCESS,
-        ]);
+        assert.deepEqual(resolved, [EXCHANGE_FULL_ACCESS]);
         assert.deepEqual(
             resolvePermissions([{ api: "microsoft graph", roles: ["User.Read.All"] }], AT).map((p) => p.api),
             ["MicrosoftGraph"],
@@ -152,28 +149,41 @@ describe("resolvePermissions", () => {
 
     it("rejects a missing, empty or malformed list", () => {
         const example = `e.g. [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }].`;
-        assert.deepEqual(issuesOf(() => resolvePermissions([], AT)), [`${AT}: must list at least one application permission, ${example}`]);
-        assert.deepEqual(issuesOf(() => resolvePermissions(undefined, AT)), [
-            `${AT}: is missing; list the application permissions to grant, ${example}`,
-        ]);
-        assert.deepEqual(issuesOf(() => resolvePermissions({} as any, AT)), [`${AT}: {} is not a list; use ${example}`]);
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([], AT)),
+            [`${AT}: must list at least one application permission, ${example}`],
+        );
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions(undefined, AT)),
+            [`${AT}: is missing; list the application permissions to grant, ${example}`],
+        );
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions({} as any, AT)),
+            [`${AT}: {} is not a list; use ${example}`],
+        );
         // Component arguments have no config path: the argument's own name stands in.
-        assert.deepEqual(issuesOf(() => resolvePermissions([], "")), [`permissions: must list at least one application permission, ${example}`]);
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([], "")),
+            [`permissions: must list at least one application permission, ${example}`],
+        );
     });
 
     it("says which API a role belongs to when it is listed under the other one", () => {
-        assert.deepEqual(issuesOf(() => resolvePermissions([{ api: "Office365ExchangeOnline", roles: ["Mail.Read"] }], AT)), [
-            `${AT}[0].roles[0]: "Mail.Read" is not an application permission of Office365ExchangeOnline. ` +
-                `It is one of MicrosoftGraph's; list it under that API.`,
-        ]);
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([{ api: "Office365ExchangeOnline", roles: ["Mail.Read"] }], AT)),
+            [`${AT}[0].roles[0]: "Mail.Read" is not an application permission of Office365ExchangeOnline. ` + `It is one of MicrosoftGraph's; list it under that API.`],
+        );
     });
 
     it("explains how to grant a role the catalog does not list", () => {
-        assert.deepEqual(issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["Bookings.Read.All"] }], AT)), [
-            `${AT}[0].roles[0]: "Bookings.Read.All" is not an application permission of MicrosoftGraph. This library's catalog ` +
-                `does not list it; to grant it anyway, name the API by its client id (${GRAPH}) and the role is looked up ` +
-                `in the tenant at deploy time.`,
-        ]);
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["Bookings.Read.All"] }], AT)),
+            [
+                `${AT}[0].roles[0]: "Bookings.Read.All" is not an application permission of MicrosoftGraph. This library's catalog ` +
+                    `does not list it; to grant it anyway, name the API by its client id (${GRAPH}) and the role is looked up ` +
+                    `in the tenant at deploy time.`,
+            ],
+        );
     });
 
     it("treats inherited object keys as unknown roles, not as catalog entries", () => {
@@ -183,15 +193,17 @@ describe("resolvePermissions", () => {
     });
 
     it("resolves any selection of catalog roles to exactly the catalog's ids and flags (property)", () => {
-        const request = fc.uniqueArray(fc.constantFrom(...wellKnownApis), { minLength: 1, maxLength: 2 }).chain((apis) =>
-            fc.tuple(
-                ...apis.map((api) =>
-                    fc
-                        .uniqueArray(fc.constantFrom(...Object.keys(api.roles)), { minLength: 1, maxLength: 8 })
-                        .chain((roles) => fc.record({ api: fc.constantFrom(api.name, api.clientId, api.clientId.toUpperCase()), roles: fc.constant(roles) })),
+        const request = fc
+            .uniqueArray(fc.constantFrom(...wellKnownApis), { minLength: 1, maxLength: 2 })
+            .chain((apis) =>
+                fc.tuple(
+                    ...apis.map((api) =>
+                        fc
+                            .uniqueArray(fc.constantFrom(...Object.keys(api.roles)), { minLength: 1, maxLength: 8 })
+                            .chain((roles) => fc.record({ api: fc.constantFrom(api.name, api.clientId, api.clientId.toUpperCase()), roles: fc.constant(roles) })),
+                    ),
                 ),
-            ),
-        );
+            );
         fc.assert(
             fc.property(request, (permissions) => {
                 const resolved = resolvePermissions(permissions, AT);
@@ -210,7 +222,13 @@ describe("resolvePermissions", () => {
     it("rejects any API that is neither a well-known name nor a GUID (property)", () => {
         const notAnApi = fc
             .string({ minLength: 1, maxLength: 40 })
-            .filter((s) => s.trim() !== "" && !/^[0-9a-f-]{36}$/i.test(s) && !wellKnownApis.some((k) => k.name.toLowerCase() === s.replace(/\s+/g, "").toLowerCase()) && !wellKnownApis.some((k) => k.displayName.replace(/\s+/g, "").toLowerCase() === s.replace(/\s+/g, "").toLowerCase()));
+            .filter(
+                (s) =>
+                    s.trim() !== "" &&
+                    !/^[0-9a-f-]{36}$/i.test(s) &&
+                    !wellKnownApis.some((k) => k.name.toLowerCase() === s.replace(/\s+/g, "").toLowerCase()) &&
+                    !wellKnownApis.some((k) => k.displayName.replace(/\s+/g, "").toLowerCase() === s.replace(/\s+/g, "").toLowerCase()),
+            );
         fc.assert(
             fc.property(notAnApi, (api) => {
                 const issues = issuesOf(() => resolvePermissions([{ api, roles: ["User.Read.All"] }], AT));
@@ -267,7 +285,7 @@ describe("app role values and suggestions", () => {
         for (const ok of ["User.Read.All", "full_access_as_app", "a", "x".repeat(120), "Task:Write/All", "role-1~"]) {
             assert.equal(isPlausibleAppRoleValue(ok), true, ok);
         }
-        for (const bad of ["", ".Read", "Read All", "x".repeat(121), "Mail\"Read", "Mail\\Read", "Mäil.Read", "Mail\tRead"]) {
+        for (const bad of ["", ".Read", "Read All", "x".repeat(121), 'Mail"Read', "Mail\\Read", "Mäil.Read", "Mail\tRead"]) {
             assert.equal(isPlausibleAppRoleValue(bad), false, bad);
         }
     });
@@ -275,9 +293,10 @@ describe("app role values and suggestions", () => {
     it("suggests the closest spellings first, and nothing far off", () => {
         assert.deepEqual(closeMatches("Sites.Readall", Object.keys(MicrosoftGraph.roles)), ["Sites.Read.All", "Files.Read.All", "Notes.Read.All"]);
         // In messages, spellings of the same resource win over near misses elsewhere.
-        assert.deepEqual(issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["Sites.Readall"] }], AT)), [
-            `${AT}[0].roles[0]: "Sites.Readall" is not an application permission of MicrosoftGraph. Did you mean "Sites.Read.All"?`,
-        ]);
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["Sites.Readall"] }], AT)),
+            [`${AT}[0].roles[0]: "Sites.Readall" is not an application permission of MicrosoftGraph. Did you mean "Sites.Read.All"?`],
+        );
         assert.deepEqual(closeMatches("full_acces_as_app", Object.keys(Office365ExchangeOnline.roles)), ["full_access_as_app"]);
         assert.deepEqual(closeMatches("Completely.Different.Thing", Object.keys(MicrosoftGraph.roles)), []);
     });

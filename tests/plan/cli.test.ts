@@ -143,7 +143,10 @@ describe("npm run plan (the CLI, as separate processes)", function () {
         assert.equal(scanner.revokeIssuedBefore, null, "a connection's own cutoff touches no other connection");
         assert.equal(asTable.code, 0, asTable.stderr);
         assert.match(asTable.stdout, /2026-12-01T08:00:00Z/);
-        assert.match(asTable.stdout.split("\n\n").find((b) => b.startsWith("backup:"))!, /suspended/i);
+        assert.match(
+            asTable.stdout.split("\n\n").find((b) => b.startsWith("backup:"))!,
+            /suspended/i,
+        );
     });
 
     it("applies a stack-wide cutoff to every connection", async () => {
@@ -153,12 +156,18 @@ describe("npm run plan (the CLI, as separate processes)", function () {
         const result = await plan(["--config-file", file, "--at", AT, "--json"]);
         assert.equal(result.code, 0, result.stderr);
         const connections = JSON.parse(result.stdout).connections;
-        assert.deepEqual(connections.map((c: any) => c.name), ["mail-archiver", "backup", "security-scanner"]);
+        assert.deepEqual(
+            connections.map((c: any) => c.name),
+            ["mail-archiver", "backup", "security-scanner"],
+        );
         for (const connection of connections) {
             assert.equal(connection.revokeIssuedBefore, "2026-12-01T08:30:00Z", connection.name);
             // `every` holds for an empty list: each connection must still have a certificate to check.
             assert.notDeepEqual(connection.certificates, [], `${connection.name} has no certificate after the cutoff`);
-            assert.ok(connection.certificates.every((c: any) => c.notBefore >= "2026-12-01T08:30:00Z"), `${connection.name} keeps a certificate from before the cutoff`);
+            assert.ok(
+                connection.certificates.every((c: any) => c.notBefore >= "2026-12-01T08:30:00Z"),
+                `${connection.name} keeps a certificate from before the cutoff`,
+            );
         }
     });
 

@@ -44,8 +44,16 @@ describe("npm run plan: defense in depth", function () {
     it("adds credential, allowedIpRanges and notify after issue 5's keys", () => {
         for (const connection of example.json.connections) {
             assert.deepEqual(Object.keys(connection), [
-                "name", "displayName", "permissions", "suspended", "revokeIssuedBefore", "nextRotation", "certificates",
-                "credential", "allowedIpRanges", "notify",
+                "name",
+                "displayName",
+                "permissions",
+                "suspended",
+                "revokeIssuedBefore",
+                "nextRotation",
+                "certificates",
+                "credential",
+                "allowedIpRanges",
+                "notify",
             ]);
         }
         const [archiver, , scanner] = example.json.connections;

@@ -31,7 +31,10 @@ describe("npm run plan start-up", function () {
     it("runs through the caching loader, and prints byte for byte what ts-node prints, cold cache and warm", async () => {
         assert.deepEqual(planNodeArgs().slice(0, 2), ["-r", "./components/plan/register.js"]);
         const cache = join(dir, "cache");
-        for (const args of [["--at", AT], ["--at", AT, "--json"]]) {
+        for (const args of [
+            ["--at", AT],
+            ["--at", AT, "--json"],
+        ]) {
             const reference = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "components/plan/cli.ts", ...args], { cwd: projectRoot });
             const cold = await runPlan(args, { VENDOR_CONNECTIONS_TRANSPILE_CACHE: cache });
             const warm = await runPlan(args, { VENDOR_CONNECTIONS_TRANSPILE_CACHE: cache });
@@ -42,7 +45,10 @@ describe("npm run plan start-up", function () {
         // One entry per project file the plan loads (index.ts, the CLI, the components), no leftovers.
         const entries = readdirSync(cache);
         assert.ok(entries.length >= 20, `only ${entries.length} cached files`);
-        assert.ok(entries.every((name) => /^[0-9a-f]{64}\.js$/.test(name)), entries.join(", "));
+        assert.ok(
+            entries.every((name) => /^[0-9a-f]{64}\.js$/.test(name)),
+            entries.join(", "),
+        );
     });
 
     /** Runs `script` in a node process with the plan's loader, caching in this test's folder. */

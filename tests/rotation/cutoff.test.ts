@@ -20,12 +20,19 @@ describe("rotation: revocation cutoff", () => {
 
     it("the deploy instant itself is allowed; one millisecond later is not", () => {
         assert.deepEqual(resolveRevocationCutoff([NOW], NOW, PATH), NOW);
-        assertOneIssue(() => resolveRevocationCutoff([new Date(NOW.getTime() + 1)], NOW, PATH), PATH, /is in the future; a revocation cutoff must be at or before the deploy time \(2026-12-05T00:00:00\.000Z\)/);
+        assertOneIssue(
+            () => resolveRevocationCutoff([new Date(NOW.getTime() + 1)], NOW, PATH),
+            PATH,
+            /is in the future; a revocation cutoff must be at or before the deploy time \(2026-12-05T00:00:00\.000Z\)/,
+        );
     });
 
     it("reports every bad cutoff, by index when several are given", () => {
         const issues = validationIssues(() => resolveRevocationCutoff([new Date("2027-01-01T00:00:00Z"), NOW, new Date(NaN)], NOW, PATH));
-        assert.deepEqual(issues.map((i) => i.path), [`${PATH}[0]`, `${PATH}[2]`]);
+        assert.deepEqual(
+            issues.map((i) => i.path),
+            [`${PATH}[0]`, `${PATH}[2]`],
+        );
         assert.match(issues[0].message, /in the future/);
         assert.match(issues[1].message, /is not a valid instant; use an RFC 3339 instant such as 2026-11-28T09:00:00Z\./);
     });

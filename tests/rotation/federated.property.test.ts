@@ -137,13 +137,25 @@ async function replayAnew(h: History, seed: number, failure: support.FailureDraw
     const program = (d: DeployConfig) => () => {
         new VendorConnection("vendor", {
             permissions: support.historyPermissions,
-            credential: { type: "federated", issuer: ISSUER, subject: d.subject, audiences: h.audience === undefined ? undefined : [h.audience], trustedFrom: toRfc3339(d.trustedFrom) },
+            credential: {
+                type: "federated",
+                issuer: ISSUER,
+                subject: d.subject,
+                audiences: h.audience === undefined ? undefined : [h.audience],
+                trustedFrom: toRfc3339(d.trustedFrom),
+            },
             vault: h.withVault ? support.historyVault : undefined,
             now: d.at,
             revokeIssuedBefore: [rfc3339(d.ownCutoff), rfc3339(d.stackCutoff)],
             suspended: d.suspended,
         });
-        new VendorConnection("bystander", { permissions: support.historyPermissions, certificate, vault: support.historyVault, now: d.at, revokeIssuedBefore: [undefined, rfc3339(d.stackCutoff)] });
+        new VendorConnection("bystander", {
+            permissions: support.historyPermissions,
+            certificate,
+            vault: support.historyVault,
+            now: d.at,
+            revokeIssuedBefore: [undefined, rfc3339(d.stackCutoff)],
+        });
     };
     const sim = new DeploySimulator({ project: "vendor-connections", seed, issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });
     const configs = deployConfigs(h, bystanderPolicy);
@@ -219,11 +231,19 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
                     const untrusted = (d: DeployConfig) => d.suspended || revoked(d);
                     for (const point of r.sim.points()) {
                         const registered = federatedAfter(r, point);
-                        assert.deepEqual(registered.filter((f) => f.inputs.issuer !== ISSUER).map((f) => f.key), [], `another issuer at ${describePoint(point)}`);
+                        assert.deepEqual(
+                            registered.filter((f) => f.inputs.issuer !== ISSUER).map((f) => f.key),
+                            [],
+                            `another issuer at ${describePoint(point)}`,
+                        );
                         const i = r.deploys.indexOf(deployOfRun(r, point.run));
                         if (i > 0 && untrusted(r.deploys[i - 1]) && untrusted(r.deploys[i])) {
                             seen.stepsWithoutTrust += 1;
-                            assert.deepEqual(registered.map((f) => f.key), [], `a federated credential at ${describePoint(point)}, while the vendor stays revoked or suspended`);
+                            assert.deepEqual(
+                                registered.map((f) => f.key),
+                                [],
+                                `a federated credential at ${describePoint(point)}, while the vendor stays revoked or suspended`,
+                            );
                         }
                     }
                     for (const [i, d] of r.deploys.entries()) {
@@ -234,7 +254,11 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
                         const cutoff = effectiveCutoff(d);
                         if (revoked(d)) {
                             seen.revoked += 1;
-                            assert.deepEqual(registered.map((f) => f.key), [], `a federated credential is registered after the ${describeDeploy(d)}`);
+                            assert.deepEqual(
+                                registered.map((f) => f.key),
+                                [],
+                                `a federated credential is registered after the ${describeDeploy(d)}`,
+                            );
                             continue;
                         }
                         if (cutoff !== undefined) {
@@ -252,7 +276,10 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
         );
         // Each kind of deploy must have been seen, or the property proves nothing about it.
         const floor = RUNS.numRuns / 50;
-        assert.ok(Object.values(seen).every((n) => n > floor), `too few deploys of some kind: ${JSON.stringify(seen)}`);
+        assert.ok(
+            Object.values(seen).every((n) => n > floor),
+            `too few deploys of some kind: ${JSON.stringify(seen)}`,
+        );
     });
 
     it("2 suspension: while suspended no federated credential is registered and the service principal is disabled; after it the credential is back unless revoked", async () => {
@@ -265,7 +292,11 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
                         const sp = servicePrincipalAfter(r, d);
                         if (d.suspended) {
                             seen.suspended += 1;
-                            assert.deepEqual(registered.map((f) => f.key), [], `a federated credential is registered after the ${describeDeploy(d)}`);
+                            assert.deepEqual(
+                                registered.map((f) => f.key),
+                                [],
+                                `a federated credential is registered after the ${describeDeploy(d)}`,
+                            );
                             assert.equal(sp.inputs.accountEnabled, false, `the service principal is enabled after the ${describeDeploy(d)}`);
                             continue;
                         }
@@ -281,7 +312,10 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
             RUNS,
         );
         const floor = RUNS.numRuns / 50;
-        assert.ok(Object.values(seen).every((n) => n > floor), `too few deploys of some kind: ${JSON.stringify(seen)}`);
+        assert.ok(
+            Object.values(seen).every((n) => n > floor),
+            `too few deploys of some kind: ${JSON.stringify(seen)}`,
+        );
     });
 
     it("3 no certificate material: the federated connection never has a certificate, key credential, vault secret or secret reader; the bystander has them", async () => {
@@ -290,12 +324,22 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
                 support.eachInterleaving(await replays.replay(h), (r) => {
                     const material = [CERTIFICATE_TYPE, APPLICATION_CERTIFICATE_TYPE, support.SECRET, ROLE_ASSIGNMENT];
                     const ever = r.sim.versions.filter((v) => material.includes(v.type) || v.dynamic);
-                    assert.deepEqual(ever.filter((v) => v.name.startsWith("vendor-")).map((v) => `${v.type} ${v.name}`), [], "the federated connection had certificate material");
+                    assert.deepEqual(
+                        ever.filter((v) => v.name.startsWith("vendor-")).map((v) => `${v.type} ${v.name}`),
+                        [],
+                        "the federated connection had certificate material",
+                    );
                     const vendorApp = support.applicationId(r.sim, "vendor");
-                    assert.ok(!ever.some((v) => v.type === APPLICATION_CERTIFICATE_TYPE && v.inputs.applicationId === vendorApp), "a key credential was registered on the vendor's application");
+                    assert.ok(
+                        !ever.some((v) => v.type === APPLICATION_CERTIFICATE_TYPE && v.inputs.applicationId === vendorApp),
+                        "a key credential was registered on the vendor's application",
+                    );
                     // The check can fail: the same reading finds the bystander's.
                     for (const type of [CERTIFICATE_TYPE, APPLICATION_CERTIFICATE_TYPE, support.SECRET]) {
-                        assert.ok(ever.some((v) => v.type === type && v.name.startsWith("bystander-")), `the bystander has no ${type}`);
+                        assert.ok(
+                            ever.some((v) => v.type === type && v.name.startsWith("bystander-")),
+                            `the bystander has no ${type}`,
+                        );
                     }
                     const outputs = r.sim.one("vendor-connections:index:VendorConnection", "vendor").outputs;
                     assert.deepEqual([outputs.secretName, outputs.secretUri, outputs.activeThumbprint, outputs.certificates], [undefined, undefined, undefined, []]);
@@ -318,11 +362,17 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
                         }
                         const previous = r.deploys[i - 1];
                         const bystander = support.changedResources(support.operationsOf(d), "bystander");
-                        const bystanderScheduled = support.certificateSchedule(r.bystanderPolicy, previous.at, [previous.stackCutoff]) !== support.certificateSchedule(r.bystanderPolicy, d.at, [d.stackCutoff]);
+                        const bystanderScheduled =
+                            support.certificateSchedule(r.bystanderPolicy, previous.at, [previous.stackCutoff]) !==
+                            support.certificateSchedule(r.bystanderPolicy, d.at, [d.stackCutoff]);
                         if (!bystanderScheduled) {
                             assert.deepEqual(bystander, [], `the bystander changed at the ${describeDeploy(d)} without a rotation or revocation of its own`);
                         }
-                        assert.deepEqual(bystander.filter((resource) => !support.CREDENTIAL_RESOURCES.test(resource)), [], `the bystander's rotation at the ${describeDeploy(d)} touched more than its credential resources`);
+                        assert.deepEqual(
+                            bystander.filter((resource) => !support.CREDENTIAL_RESOURCES.test(resource)),
+                            [],
+                            `the bystander's rotation at the ${describeDeploy(d)} touched more than its credential resources`,
+                        );
 
                         const vendor = support.changedResources(support.operationsOf(d), "vendor");
                         const vendorEvent = vendorConfigOf(previous) !== vendorConfigOf(d);
@@ -331,7 +381,11 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
                             assert.deepEqual(vendor, [], `the vendor changed at the ${describeDeploy(d)} although its config did not`);
                         }
                         const spAllowed = previous.suspended !== d.suspended;
-                        assert.deepEqual(vendor.filter((resource) => !(resource === "federated" || (spAllowed && resource === "sp"))), [], `the vendor changed more than its federated credential at the ${describeDeploy(d)}`);
+                        assert.deepEqual(
+                            vendor.filter((resource) => !(resource === "federated" || (spAllowed && resource === "sp"))),
+                            [],
+                            `the vendor changed more than its federated credential at the ${describeDeploy(d)}`,
+                        );
                     }
                 }),
             ),
@@ -349,31 +403,35 @@ describe(`federated vendor connections over ${RUNS.numRuns} simulated deploy his
                 support.eachInterleaving(await replays.replay(h), (r) => {
                     const d = r.deploys.find((deploy) => deploy.repeat !== undefined)!;
                     seen[d.suspended ? "suspended" : revoked(d) ? "revoked" : "trusted"] += 1;
-                    assert.deepEqual(d.repeat!.operations.map((o) => `${o.kind} ${o.name}`), [], `the repeat of the ${describeDeploy(d)} changed something`);
+                    assert.deepEqual(
+                        d.repeat!.operations.map((o) => `${o.kind} ${o.name}`),
+                        [],
+                        `the repeat of the ${describeDeploy(d)} changed something`,
+                    );
                 }),
             ),
             RUNS,
         );
         const floor = RUNS.numRuns / 50;
-        assert.ok(Object.values(seen).every((n) => n > floor), `too few repeats of some kind: ${JSON.stringify(seen)}`);
+        assert.ok(
+            Object.values(seen).every((n) => n > floor),
+            `too few repeats of some kind: ${JSON.stringify(seen)}`,
+        );
     });
 
     // Without the secret's dependency on the active key credential, the engine's interleavings break
     // this (tests/vendorConnection/publishAfterRegister.test.ts replays one).
-    it(
-        "6 publication: at every step of every run the bystander's vault secret publishes a certificate that is a valid key credential of its application (unless revoked by the run's stack-wide cutoff, or expired)",
-        async () => {
-            await fc.assert(
-                fc.asyncProperty(histories, async (h) =>
-                    support.eachInterleaving(await replays.replay(h), (r) => {
-                        for (const point of r.sim.points()) {
-                            const problem = unregisteredPublication(r.sim, point, "bystander", { cutoffOf: (run) => deployOfRun(r, run).stackCutoff });
-                            assert.equal(problem, undefined, problem);
-                        }
-                    }),
-                ),
-                RUNS,
-            );
-        },
-    );
+    it("6 publication: at every step of every run the bystander's vault secret publishes a certificate that is a valid key credential of its application (unless revoked by the run's stack-wide cutoff, or expired)", async () => {
+        await fc.assert(
+            fc.asyncProperty(histories, async (h) =>
+                support.eachInterleaving(await replays.replay(h), (r) => {
+                    for (const point of r.sim.points()) {
+                        const problem = unregisteredPublication(r.sim, point, "bystander", { cutoffOf: (run) => deployOfRun(r, run).stackCutoff });
+                        assert.equal(problem, undefined, problem);
+                    }
+                }),
+            ),
+            RUNS,
+        );
+    });
 });

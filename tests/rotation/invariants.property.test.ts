@@ -268,7 +268,10 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                     const sameCutoff = r.deploys[i - 1].cutoffs[connection]?.getTime() === r.deploys[i].cutoffs[connection]?.getTime();
                                     if (before !== after && sameCutoff) {
                                         const valid = registeredAt(sim, r.deploys[i].at, connection).filter(({ credential }) => credential.endDate > r.deploys[i].at);
-                                        assert.ok(valid.some(({ certificate }) => certificate.outputs.thumbprintSha1 === before), `${connection}: the rotation at ${r.deploys[i].at.toISOString()} removed the certificate the vault published until then`);
+                                        assert.ok(
+                                            valid.some(({ certificate }) => certificate.outputs.thumbprintSha1 === before),
+                                            `${connection}: the rotation at ${r.deploys[i].at.toISOString()} removed the certificate the vault published until then`,
+                                        );
                                     }
                                 }
                             } else {
@@ -279,12 +282,18 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                     reportedGaps += 1;
                                     const pause = pauses.find((p) => p.from <= gap.from && gap.to <= p.to);
                                     assert.ok(pause, `${connection}: a gap ${gap.from.toISOString()}..${gap.to.toISOString()} outside any pause`);
-                                    assert.ok(pause.to.getTime() - pause.from.getTime() > r.policies[connection].renewBeforeMs, `${connection}: a gap inside a pause no longer than renewBefore`);
+                                    assert.ok(
+                                        pause.to.getTime() - pause.from.getTime() > r.policies[connection].renewBeforeMs,
+                                        `${connection}: a gap inside a pause no longer than renewBefore`,
+                                    );
                                     assert.equal(gap.to.getTime(), pause.to.getTime(), `${connection}: the deploy after a pause must close the gap`);
                                 }
                                 // A pause longer than the lifetime outlives every certificate: the gap must be reported.
                                 for (const pause of pauses.filter((p) => p.to.getTime() - p.from.getTime() > r.policies[connection].lifetimeMs)) {
-                                    assert.ok(gaps.some((g) => pause.from <= g.from && g.to <= pause.to), `${connection}: a pause longer than the lifetime reported no gap`);
+                                    assert.ok(
+                                        gaps.some((g) => pause.from <= g.from && g.to <= pause.to),
+                                        `${connection}: a pause longer than the lifetime reported no gap`,
+                                    );
                                 }
                             }
                         }
@@ -308,7 +317,10 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
             RUNS,
         );
         // The properties must have seen both kinds of history, or they prove nothing.
-        assert.ok(compliantStretches > RUNS.numRuns / 5 && reportedGaps > RUNS.numRuns / 50, `too few compliant stretches (${compliantStretches}) or reported gaps (${reportedGaps})`);
+        assert.ok(
+            compliantStretches > RUNS.numRuns / 5 && reportedGaps > RUNS.numRuns / 50,
+            `too few compliant stretches (${compliantStretches}) or reported gaps (${reportedGaps})`,
+        );
     });
 
     it("2 bounded exposure: at every step at most two credentials per connection, none valid longer than the lifetime or ending after its certificate; after each deploy none expired, and while suspended none at all and the service principal is disabled", async () => {
@@ -320,8 +332,14 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                             const registered = registeredAt(r.sim, point, connection);
                             assert.ok(registered.length <= 2, `${connection}: ${registered.length} key credentials at ${describeWhen(point)}`);
                             for (const { credential, certificate } of registered) {
-                                assert.ok(credential.endDate.getTime() - credential.startDate.getTime() <= r.policies[connection].lifetimeMs, `${credential.name} outlives the lifetime at ${describeWhen(point)}`);
-                                assert.ok(credential.endDate.getTime() <= Date.parse(certificate.outputs.notAfter as string), `${credential.name} ends after its certificate at ${describeWhen(point)}`);
+                                assert.ok(
+                                    credential.endDate.getTime() - credential.startDate.getTime() <= r.policies[connection].lifetimeMs,
+                                    `${credential.name} outlives the lifetime at ${describeWhen(point)}`,
+                                );
+                                assert.ok(
+                                    credential.endDate.getTime() <= Date.parse(certificate.outputs.notAfter as string),
+                                    `${credential.name} ends after its certificate at ${describeWhen(point)}`,
+                                );
                             }
                         }
                     });
@@ -336,7 +354,10 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                 continue;
                             }
                             assert.equal(sp.inputs.accountEnabled, true);
-                            assert.ok(registered.length >= 1 && registered.length <= 2, `${connection}: ${registered.length} key credentials after the deploy at ${deploy.at.toISOString()}`);
+                            assert.ok(
+                                registered.length >= 1 && registered.length <= 2,
+                                `${connection}: ${registered.length} key credentials after the deploy at ${deploy.at.toISOString()}`,
+                            );
                             for (const { credential } of registered) {
                                 assert.ok(credential.endDate > deploy.at, `${credential.name} expired but was kept`);
                             }
@@ -364,10 +385,16 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                 continue;
                             }
                             for (const { credential, certificate } of registeredAt(r.sim, point, connection)) {
-                                assert.ok(certificate.createdAt >= cutoff, `${connection}: ${credential.name} holds a certificate issued before the cutoff at ${describeWhen(point)}`);
+                                assert.ok(
+                                    certificate.createdAt >= cutoff,
+                                    `${connection}: ${credential.name} holds a certificate issued before the cutoff at ${describeWhen(point)}`,
+                                );
                             }
                             const published = publishedAt(r.sim, point, connection);
-                            assert.ok(!published || published.createdAt >= cutoff, `${connection}: the vault publishes a certificate issued before the cutoff at ${describeWhen(point)}`);
+                            assert.ok(
+                                !published || published.createdAt >= cutoff,
+                                `${connection}: the vault publishes a certificate issued before the cutoff at ${describeWhen(point)}`,
+                            );
                         }
                     });
                     for (const [i, deploy] of r.deploys.entries()) {
@@ -378,7 +405,10 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                             }
                             revokingDeploys += revokedBy(r, i, connection).length > 0 ? 1 : 0;
                             for (const { credential, certificate } of registeredAt(r.sim, deploy.at, connection)) {
-                                assert.ok(certificate.createdAt >= cutoff, `${connection}: ${credential.name} holds a certificate issued ${certificate.createdAt.toISOString()}, before the cutoff ${cutoff.toISOString()}`);
+                                assert.ok(
+                                    certificate.createdAt >= cutoff,
+                                    `${connection}: ${credential.name} holds a certificate issued ${certificate.createdAt.toISOString()}, before the cutoff ${cutoff.toISOString()}`,
+                                );
                             }
                             const published = secretThumbprint(secretAt(r.sim, deploy.at, connection));
                             const certificate = r.sim.versions.find((v) => v.type === CERTIFICATE_TYPE && v.outputs.thumbprintSha1 === published)!;
@@ -408,7 +438,9 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                             // created once and then only ever updated in place (a new secret version): a replace
                             // or delete would soft-delete the vendor's secret name (README "Rotation"). A deploy
                             // that failed part-way counts with its redeploy: together they did the deploy's work.
-                            const secretOperations: OperationKind[] = operationsOf(deploy).filter((o) => o.type === SECRET && o.name === `${connection}-secret`).map((o) => o.kind);
+                            const secretOperations: OperationKind[] = operationsOf(deploy)
+                                .filter((o) => o.type === SECRET && o.name === `${connection}-secret`)
+                                .map((o) => o.kind);
                             const expected: OperationKind[] = i === 0 ? ["create"] : secretOperations.length === 0 ? [] : ["update"];
                             assert.deepEqual(secretOperations, expected, `${connection}-secret at ${deploy.at.toISOString()}: created once, then only updated in place`);
                             secretUpdates += i > 0 && secretOperations.length > 0 ? 1 : 0;
@@ -422,14 +454,23 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                             if (scheduleOf(r, previous, connection) === scheduleOf(r, deploy, connection)) {
                                 assert.deepEqual(changed, [], `${connection} changed at ${deploy.at.toISOString()} without a rotation, revocation or suspension of its own`);
                             }
-                            const allowed = (resource: string) => CREDENTIAL_RESOURCES.test(resource) || (connection === "vendor" && previous.suspended !== deploy.suspended && /^sp$|^reader-/.test(resource));
-                            assert.deepEqual(changed.filter((resource) => !allowed(resource)), [], `${connection}: a rotation touched more than its credential resources`);
+                            const allowed = (resource: string) =>
+                                CREDENTIAL_RESOURCES.test(resource) || (connection === "vendor" && previous.suspended !== deploy.suspended && /^sp$|^reader-/.test(resource));
+                            assert.deepEqual(
+                                changed.filter((resource) => !allowed(resource)),
+                                [],
+                                `${connection}: a rotation touched more than its credential resources`,
+                            );
                         }
                     });
                     const last = r.deploys[r.deploys.length - 1];
                     // Appends a run to this replay; a run without operations leaves every later check unchanged.
                     const again = await r.sim.up(last.at, r.program(last));
-                    assert.deepEqual(again.operations.map((o) => o.key), [], "a repeat deploy changed something");
+                    assert.deepEqual(
+                        again.operations.map((o) => o.key),
+                        [],
+                        "a repeat deploy changed something",
+                    );
                 }),
             ),
             RUNS,
@@ -450,11 +491,19 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                     atEveryPoint(r, (point) => {
                         for (const connection of CONNECTIONS) {
                             for (const { certificate } of registeredAt(r.sim, point, connection)) {
-                                assert.equal(ownerOf.get(certificate.outputs.thumbprintSha1), connection, `${connection} registers another connection's certificate at ${describeWhen(point)}`);
+                                assert.equal(
+                                    ownerOf.get(certificate.outputs.thumbprintSha1),
+                                    connection,
+                                    `${connection} registers another connection's certificate at ${describeWhen(point)}`,
+                                );
                             }
                             const published = publishedAt(r.sim, point, connection);
                             if (published !== undefined) {
-                                assert.equal(ownerOf.get(published.outputs.thumbprintSha1), connection, `${connection}'s secret holds another connection's certificate at ${describeWhen(point)}`);
+                                assert.equal(
+                                    ownerOf.get(published.outputs.thumbprintSha1),
+                                    connection,
+                                    `${connection}'s secret holds another connection's certificate at ${describeWhen(point)}`,
+                                );
                             }
                         }
                     });
@@ -466,25 +515,22 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
 
     // Without the secret's dependency on the active key credential, the engine's interleavings break
     // this (tests/vendorConnection/publishAfterRegister.test.ts replays one).
-    it(
-        "7 publication: at every step of every run the vault secret publishes a certificate that is a valid key credential of its connection's application (unless suspended, revoked by the run's cutoff, or expired)",
-        async () => {
-            let published = 0;
-            await fc.assert(
-                fc.asyncProperty(histories, async (h) =>
-                    eachInterleaving(await replay(h), (r) => {
-                        atEveryPoint(r, (point, deploy) => {
-                            for (const connection of CONNECTIONS) {
-                                const problem = unregisteredPublication(r.sim, point, connection, { cutoffOf: (run) => r.deploys[deployIndexOf(r.deploys, run)].cutoffs[connection] });
-                                assert.equal(problem, undefined, problem);
-                                published += publishedAt(r.sim, point, connection) && !deploy.suspended ? 1 : 0;
-                            }
-                        });
-                    }),
-                ),
-                RUNS,
-            );
-            assert.ok(published > RUNS.numRuns * 10, `only ${published} points at which a vault secret published a certificate`);
-        },
-    );
+    it("7 publication: at every step of every run the vault secret publishes a certificate that is a valid key credential of its connection's application (unless suspended, revoked by the run's cutoff, or expired)", async () => {
+        let published = 0;
+        await fc.assert(
+            fc.asyncProperty(histories, async (h) =>
+                eachInterleaving(await replay(h), (r) => {
+                    atEveryPoint(r, (point, deploy) => {
+                        for (const connection of CONNECTIONS) {
+                            const problem = unregisteredPublication(r.sim, point, connection, { cutoffOf: (run) => r.deploys[deployIndexOf(r.deploys, run)].cutoffs[connection] });
+                            assert.equal(problem, undefined, problem);
+                            published += publishedAt(r.sim, point, connection) && !deploy.suspended ? 1 : 0;
+                        }
+                    });
+                }),
+            ),
+            RUNS,
+        );
+        assert.ok(published > RUNS.numRuns * 10, `only ${published} points at which a vault secret published a certificate`);
+    });
 });

@@ -118,7 +118,10 @@ describe("rotation: certificate policy", () => {
 
     it("collects a bad lifetime and a bad renewBefore together, without a bogus comparison", () => {
         const issues = validationIssues(() => resolve({ lifetime: "P1M", renewBefore: "P1Y" }));
-        assert.deepEqual(issues.map((i) => i.path), [`${PATH}.lifetime`, `${PATH}.renewBefore`]);
+        assert.deepEqual(
+            issues.map((i) => i.path),
+            [`${PATH}.lifetime`, `${PATH}.renewBefore`],
+        );
         assert.match(issues[1].message, /uses years/);
     });
 });

@@ -1,13 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import {
-    CertificatePolicy,
-    CertificateSchedule,
-    PlannedCertificate,
-    formatDuration,
-    resolveCertificatePolicy,
-    scheduleCertificates,
-} from "../../components/rotation";
+import { CertificatePolicy, CertificateSchedule, PlannedCertificate, formatDuration, resolveCertificatePolicy, scheduleCertificates } from "../../components/rotation";
 import { parseRfc3339 } from "../../components/time";
 
 // Properties of the pure schedule over random policies, deploy instants and revocation cutoffs.
@@ -54,7 +47,7 @@ function instantArb({ policy, periodMs }: Case): fc.Arbitrary<number> {
             edge: fc.constantFrom(0, policy.renewBeforeMs),
             delta: fc.oneof(fc.constantFrom(-1, 0, 1, -SECOND, SECOND), fc.integer({ min: -3 * SECOND, max: 3 * SECOND })),
         })
-        .map(({ window, edge, delta }) => (1_700_000_000_000 - (1_700_000_000_000 % periodMs)) + window * periodMs + edge + delta);
+        .map(({ window, edge, delta }) => 1_700_000_000_000 - (1_700_000_000_000 % periodMs) + window * periodMs + edge + delta);
     return fc.oneof(anywhere, nearEdge);
 }
 
@@ -78,9 +71,7 @@ function cutoffsArb({ policy, periodMs }: Case, latest: number): fc.Arbitrary<(D
 }
 
 const scenarioArb = policyArb.chain((c) =>
-    instantArb(c).chain((now) =>
-        fc.record({ case: fc.constant(c), now: fc.constant(now), cutoffs: cutoffsArb(c, now), suspended: fc.boolean() }),
-    ),
+    instantArb(c).chain((now) => fc.record({ case: fc.constant(c), now: fc.constant(now), cutoffs: cutoffsArb(c, now), suspended: fc.boolean() })),
 );
 
 /** Two deploy instants t1 < t2 at most `maxGap` apart, and cutoffs at or before t1 (unchanged between them). */
@@ -142,8 +133,14 @@ describe("rotation: schedule properties", function () {
                 const k = Math.floor(now / c.periodMs);
                 assert.ok(s.certificates.length >= 1 && s.certificates.length <= 2);
                 assert.equal(s.certificates[s.certificates.length - 1], s.active);
-                assert.deepEqual(s.certificates.map((x) => x.active), s.certificates.length === 2 ? [false, true] : [true]);
-                assert.deepEqual(s.certificates.map((x) => x.window), s.certificates.length === 2 ? [k - 1, k] : [k]);
+                assert.deepEqual(
+                    s.certificates.map((x) => x.active),
+                    s.certificates.length === 2 ? [false, true] : [true],
+                );
+                assert.deepEqual(
+                    s.certificates.map((x) => x.window),
+                    s.certificates.length === 2 ? [k - 1, k] : [k],
+                );
                 for (const cert of s.certificates) {
                     assert.equal(cert.slot, Math.abs(cert.window % 2) === 0 ? "a" : "b");
                 }
@@ -258,7 +255,10 @@ describe("rotation: schedule properties", function () {
                     const later = run(c, t2, cutoffs).certificates;
                     for (const cert of run(c, t1, cutoffs).certificates) {
                         if (cert.notAfter.getTime() > t2) {
-                            assert.ok(later.some((x) => sameCertificate(x, cert)), `${cert.identity} removed while valid`);
+                            assert.ok(
+                                later.some((x) => sameCertificate(x, cert)),
+                                `${cert.identity} removed while valid`,
+                            );
                         }
                     }
                 },
@@ -277,7 +277,10 @@ describe("rotation: schedule properties", function () {
                     const published = before.active!;
                     // Validity is an interval, so both ends suffice for every instant of [t1, t2].
                     assert.ok(validAt(published, t1) && validAt(published, t2));
-                    assert.ok(after.certificates.some((x) => sameCertificate(x, published)), "the published certificate was replaced or removed");
+                    assert.ok(
+                        after.certificates.some((x) => sameCertificate(x, published)),
+                        "the published certificate was replaced or removed",
+                    );
                     assert.ok(validAt(after.active!, t2));
                     const created = after.certificates.filter((x) => !before.certificates.some((y) => sameCertificate(x, y)));
                     assert.ok(created.length <= 1);
@@ -292,9 +295,7 @@ describe("rotation: schedule properties", function () {
         // creates the replacement before deleting what it replaces.
         fc.assert(
             fc.property(
-                pairArb((c) => c.policy.renewBeforeMs).chain((p) =>
-                    fc.record({ pair: fc.constant(p), cutoff: fc.integer({ min: p.t1 + 1, max: p.t2 }) }),
-                ),
+                pairArb((c) => c.policy.renewBeforeMs).chain((p) => fc.record({ pair: fc.constant(p), cutoff: fc.integer({ min: p.t1 + 1, max: p.t2 }) })),
                 ({ pair: { case: c, t1, t2, cutoffs }, cutoff }) => {
                     const published = run(c, t1, cutoffs).active!;
                     const after = run(c, t2, [...cutoffs, new Date(cutoff)]);

@@ -69,10 +69,13 @@ describe("rotation: schedule", () => {
 
     it("works before 1970 too (negative windows keep their parity)", () => {
         const s = scheduleCertificates({ policy, now: at("1969-12-15T00:00:00Z") });
-        assert.deepEqual(s.certificates.map((c) => [c.window, c.slot, toRfc3339(c.notBefore)]), [
-            [-2, "a", "1969-11-22T00:00:00Z"],
-            [-1, "b", "1969-12-12T00:00:00Z"],
-        ]);
+        assert.deepEqual(
+            s.certificates.map((c) => [c.window, c.slot, toRfc3339(c.notBefore)]),
+            [
+                [-2, "a", "1969-11-22T00:00:00Z"],
+                [-1, "b", "1969-12-12T00:00:00Z"],
+            ],
+        );
     });
 
     describe("revocation", () => {
@@ -124,9 +127,10 @@ describe("rotation: schedule", () => {
 
         it("cutoff equal to the deploy instant is allowed", () => {
             const s = plain(schedule("2026-12-05T00:00:00Z", ["2026-12-05T00:00:00Z"]));
-            assert.deepEqual(s.certificates.map((c) => [c.identity, c.notBefore]), [
-                ["window:2026-11-23T00:00:00Z;revoked:2026-12-05T00:00:00Z", "2026-12-05T00:00:00Z"],
-            ]);
+            assert.deepEqual(
+                s.certificates.map((c) => [c.identity, c.notBefore]),
+                [["window:2026-11-23T00:00:00Z;revoked:2026-12-05T00:00:00Z", "2026-12-05T00:00:00Z"]],
+            );
         });
 
         it("multiple cutoffs: the latest applies, in any order, undefined ones ignored", () => {
@@ -138,9 +142,10 @@ describe("rotation: schedule", () => {
 
         it("a sub-second cutoff: compared exactly, written to the second in validity, kept exact in the identity", () => {
             const s = plain(schedule("2026-12-05T00:00:00Z", ["2026-11-23T00:00:00.500Z"]));
-            assert.deepEqual(s.certificates.map((c) => [c.identity, c.notBefore]), [
-                ["window:2026-11-23T00:00:00Z;revoked:2026-11-23T00:00:00.500Z", "2026-11-23T00:00:00Z"],
-            ]);
+            assert.deepEqual(
+                s.certificates.map((c) => [c.identity, c.notBefore]),
+                [["window:2026-11-23T00:00:00Z;revoked:2026-11-23T00:00:00.500Z", "2026-11-23T00:00:00Z"]],
+            );
         });
 
         it("a cutoff in the future is an error naming its path", () => {
@@ -153,11 +158,18 @@ describe("rotation: schedule", () => {
 
         it("with several cutoffs, each bad one is reported by index", () => {
             const issues = validationIssues(() => schedule("2026-12-05T00:00:00Z", ["2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2028-01-01T00:00:00Z"]));
-            assert.deepEqual(issues.map((i) => i.path), ["connections.acme.revokeIssuedBefore[0]", "connections.acme.revokeIssuedBefore[2]"]);
+            assert.deepEqual(
+                issues.map((i) => i.path),
+                ["connections.acme.revokeIssuedBefore[0]", "connections.acme.revokeIssuedBefore[2]"],
+            );
         });
 
         it("an invalid Date is an error", () => {
-            assertOneIssue(() => scheduleCertificates({ policy, now: at("2026-12-05T00:00:00Z"), revokeIssuedBefore: [new Date(NaN)] }), "revokeIssuedBefore", /is not a valid instant; use an RFC 3339 instant/);
+            assertOneIssue(
+                () => scheduleCertificates({ policy, now: at("2026-12-05T00:00:00Z"), revokeIssuedBefore: [new Date(NaN)] }),
+                "revokeIssuedBefore",
+                /is not a valid instant; use an RFC 3339 instant/,
+            );
         });
     });
 

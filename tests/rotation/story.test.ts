@@ -38,12 +38,14 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
         const assertSecretUpdatedInPlace = (run: DeployRun, what: string) => {
             const operations = run.operations.filter((o) => o.type === SECRET && o.name === "archiver-secret").map((o) => o.kind);
             assert.deepEqual(operations, ["update"], `${what}: the operations on archiver-secret`);
-            assert.ok(run.updates.some((r) => r.type === SECRET && r.name === "archiver-secret"), `${what}: archiver-secret is not among the updates`);
+            assert.ok(
+                run.updates.some((r) => r.type === SECRET && r.name === "archiver-secret"),
+                `${what}: archiver-secret is not among the updates`,
+            );
             assert.ok(!run.replaces.some((r) => r.name === "archiver-secret"), `${what}: archiver-secret was replaced`);
             assert.ok(!run.deletes.some((r) => r.name === "archiver-secret"), `${what}: archiver-secret was deleted`);
         };
-        const archiverCredentials = (at: Date) =>
-            [...sim.keyCredentialsAt(at).values()].flat().filter((c) => c.name.startsWith("archiver-"));
+        const archiverCredentials = (at: Date) => [...sim.keyCredentialsAt(at).values()].flat().filter((c) => c.name.startsWith("archiver-"));
 
         // Default policy P30D / renewBefore P10D: 20-day windows, the one at 2026-11-03 first.
         const deploys = ["2026-11-10T09:00:00Z", "2026-11-24T09:00:00Z", "2026-12-14T09:00:00Z"].map((t) => new Date(t));
@@ -53,7 +55,12 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
         }
         runs.slice(1).forEach((run, i) => assertSecretUpdatedInPlace(run, `the scheduled rotation at ${deploys[i + 1].toISOString()}`));
         // Each scheduled rotation adds the new slot and keeps the previous certificate registered.
-        assert.deepEqual(archiverCredentials(new Date("2026-11-24T10:00:00Z")).map((c) => c.name).sort(), ["archiver-credential-a", "archiver-credential-b"]);
+        assert.deepEqual(
+            archiverCredentials(new Date("2026-11-24T10:00:00Z"))
+                .map((c) => c.name)
+                .sort(),
+            ["archiver-credential-a", "archiver-credential-b"],
+        );
         assert.deepEqual(sim.keyCredentialGaps(deploys[0], new Date("2026-12-15T00:00:00Z")), []);
 
         // A compromise is announced; the cutoff goes into config and one deploy follows.

@@ -116,8 +116,7 @@ export interface PolicyDraw {
  * Uniform in [min, max]. Not fc.double: it draws uniformly over the floating-point numbers, so
  * nine in ten of its draws in [0, 1] are below 0.2.
  */
-export const uniform = (min: number, max: number): fc.Arbitrary<number> =>
-    fc.integer({ min: 0, max: 1_000_000 }).map((n) => min + ((max - min) * n) / 1_000_000);
+export const uniform = (min: number, max: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: 1_000_000 }).map((n) => min + ((max - min) * n) / 1_000_000);
 
 export const policyDraw: fc.Arbitrary<PolicyDraw> = fc.record({ lifetimeHours: fc.integer({ min: 1, max: 24 * 90 }), renewFraction: uniform(0.02, 0.5) });
 

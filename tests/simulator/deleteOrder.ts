@@ -29,7 +29,10 @@ export function randomDeleteOrder<T extends Deletable>(doomed: readonly T[], ran
             throw new Error(`simulator: the resources left to delete depend on each other: ${remaining.map(({ item }) => item.key).join(", ")}`);
         }
         const { item, index } = deletable[random.below(deletable.length)];
-        remaining.splice(remaining.findIndex((r) => r.index === index), 1);
+        remaining.splice(
+            remaining.findIndex((r) => r.index === index),
+            1,
+        );
         order.push(item);
         remaining.forEach(({ item: other, index: i }) => {
             if (dependsOn(item, other.key)) {

@@ -103,7 +103,10 @@ describe("simulator: deploy runs", () => {
         const run = await sim.up(at(1), toyProgram({ a: args("x", { endDate: "2025-04-02T00:00:00Z" }), b: args("y") }));
 
         assert.deepEqual(ops(run), ["create-replacement a-cert", "delete-replaced a-cert"]);
-        assert.deepEqual(run.replaces.map((r) => [r.name, r.deleteBeforeReplace, r.changed]), [["a-cert", false, ["endDate"]]]);
+        assert.deepEqual(
+            run.replaces.map((r) => [r.name, r.deleteBeforeReplace, r.changed]),
+            [["a-cert", false, ["endDate"]]],
+        );
         assert.equal(run.sames.length, 13);
         const replacement = sim.one(APPLICATION_CERTIFICATE_TYPE, "a-cert");
         assert.notEqual(replacement.id, old.id, "a replacement is a new physical resource");
@@ -132,7 +135,10 @@ describe("simulator: deploy runs", () => {
         const run = await sim.up(at(1), toyProgram({ a: args("x", { secretValue: "rotated" }) }));
 
         assert.deepEqual(ops(run), ["delete-replaced a-secret", "create-replacement a-secret"]);
-        assert.deepEqual(run.replaces.map((r) => [r.name, r.deleteBeforeReplace]), [["a-secret", true]]);
+        assert.deepEqual(
+            run.replaces.map((r) => [r.name, r.deleteBeforeReplace]),
+            [["a-secret", true]],
+        );
         assert.equal(sim.one(THING_TYPE, "a-secret").inputs.value, "rotated");
     });
 
@@ -159,7 +165,10 @@ describe("simulator: deploy runs", () => {
 
         const run2 = await sim.up(at(2), toyProgram({ a: args("x") }));
         assert.deepEqual(names(run2.deletes), resourcesOf("b"));
-        assert.deepEqual(run2.operations.map((o) => o.kind), Array(7).fill("delete"));
+        assert.deepEqual(
+            run2.operations.map((o) => o.kind),
+            Array(7).fill("delete"),
+        );
         const position = (name: string): number => run2.operations.findIndex((o) => o.name === name);
         assert.ok(position("b-group-member") < position("b-group"));
         assert.ok(position("b-cert") < position("b-app"));
@@ -259,8 +268,7 @@ describe("simulator: timeline", () => {
 
     it("resourcesAt is [createdAt, deletedAt) in simulated time, after every run at that instant", async () => {
         const sim = await twoCertificates();
-        const certs = (when: Date | { run: number; step: number }): number[] =>
-            sim.resourcesAt(when, APPLICATION_CERTIFICATE_TYPE).map((v) => v.generation);
+        const certs = (when: Date | { run: number; step: number }): number[] => sim.resourcesAt(when, APPLICATION_CERTIFICATE_TYPE).map((v) => v.generation);
         assert.deepEqual(certs(new Date(T0.getTime() - 1)), []);
         assert.deepEqual(certs(T0), [0]);
         assert.deepEqual(certs(new Date(at(1).getTime() - 1)), [0]);
@@ -281,8 +289,7 @@ describe("simulator: timeline", () => {
     it("keyCredentialsAt groups registered, valid key credentials by application, bounds included/excluded", async () => {
         const sim = await twoCertificates();
         const appId = sim.one(APPLICATION_TYPE, "a-app").id as string;
-        const valid = (when: Date | { run: number; step: number }): number[] =>
-            (sim.keyCredentialsAt(when).get(appId) ?? []).map((c) => c.version.generation);
+        const valid = (when: Date | { run: number; step: number }): number[] => (sim.keyCredentialsAt(when).get(appId) ?? []).map((c) => c.version.generation);
 
         assert.deepEqual([...sim.keyCredentialsAt(T0).keys()], [appId]);
         assert.deepEqual(valid(T0), [0], "startDate is inclusive");
@@ -292,9 +299,10 @@ describe("simulator: timeline", () => {
         assert.deepEqual(valid(new Date("2025-04-02T23:59:59.999Z")), [1]);
         assert.deepEqual(valid(new Date("2025-04-03T00:00:00Z")), [], "endDate is exclusive");
         const registered = sim.keyCredentialsAt(new Date("2025-04-03T00:00:00Z"), { includeInvalid: true }).get(appId);
-        assert.deepEqual(registered?.map((c) => [c.startDate.toISOString(), c.endDate.toISOString()]), [
-            ["2025-03-03T00:00:00.000Z", "2025-04-03T00:00:00.000Z"],
-        ]);
+        assert.deepEqual(
+            registered?.map((c) => [c.startDate.toISOString(), c.endDate.toISOString()]),
+            [["2025-03-03T00:00:00.000Z", "2025-04-03T00:00:00.000Z"]],
+        );
     });
 
     it("keyCredentialGaps finds every stretch without a valid credential, between and inside runs", async () => {
@@ -329,8 +337,19 @@ describe("simulator: timeline", () => {
     it("points() lists every point of every run, before and after each operation, failed runs included", async () => {
         const sim = await twoCertificates();
         await sim.up(at(2), toyProgram({ a: args("x", { secretValue: "rotated" }) }), { failAt: 1 }).catch(() => undefined);
-        const steps = (run: number): number[] => sim.points().filter((p) => p.run === run).map((p) => p.step);
-        assert.deepEqual([steps(0), steps(1), steps(2)], [[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2], [0, 1]]);
+        const steps = (run: number): number[] =>
+            sim
+                .points()
+                .filter((p) => p.run === run)
+                .map((p) => p.step);
+        assert.deepEqual(
+            [steps(0), steps(1), steps(2)],
+            [
+                [0, 1, 2, 3, 4, 5, 6, 7],
+                [0, 1, 2],
+                [0, 1],
+            ],
+        );
         assert.equal(sim.instantOf({ run: 2, step: 1 }).getTime(), at(2).getTime());
     });
 
@@ -379,7 +398,13 @@ describe("simulator: failures and isolation", () => {
         assert.deepEqual(failedFirst.failedOperation && `${failedFirst.failedOperation.kind} ${failedFirst.failedOperation.name}`, "create a-group-member");
         // What the run created before the failure stopped it stays in state; nothing else was created.
         const createdFirst = failedFirst.operations.map((o) => o.name).sort();
-        assert.deepEqual(sim.state().map((v) => v.name).sort(), createdFirst);
+        assert.deepEqual(
+            sim
+                .state()
+                .map((v) => v.name)
+                .sort(),
+            createdFirst,
+        );
 
         failing = false;
         await sim.up(at(1), toyProgram({ a: args("x", { extra: true }) }));
@@ -608,7 +633,10 @@ describe("simulator: injected failures", () => {
             assert.equal(sim.find(THING_TYPE, "a-extra").length, 1, "a failed update runs no final delete");
             // The next successful run finishes the job: one token, one a-extra fewer.
             const recovered = await sim.up(at(2), program);
-            assert.ok(recovered.deletes.some((r) => r.name === "a-extra"), describeRun(recovered));
+            assert.ok(
+                recovered.deletes.some((r) => r.name === "a-extra"),
+                describeRun(recovered),
+            );
             assert.equal(sim.find(TOKEN_TYPE, "a-token").length, 1);
             assert.equal(sim.one(TOKEN_TYPE, "a-token").inputs.seed, "x2");
         }
@@ -632,7 +660,10 @@ describe("simulator: injected failures", () => {
         await sim.up(T0, toyProgram({ a: args("x"), b: args("y") }));
         await assert.rejects(sim.up(at(1), toyProgram({ a: args("x") }), { failAt: 2 }), /injected failure of operation 2 \(delete /);
         const failed = sim.history[1];
-        assert.deepEqual(failed.operations.map((o) => o.kind), ["delete", "delete"]);
+        assert.deepEqual(
+            failed.operations.map((o) => o.kind),
+            ["delete", "delete"],
+        );
         assert.equal(sim.state().length, 7 + 5);
         const recovered = await sim.up(at(2), toyProgram({ a: args("x") }));
         assert.equal(recovered.deletes.length, 5);

@@ -256,7 +256,10 @@ export interface CredentialGapInRun extends RunPoint {
 }
 
 export class DeployError extends Error {
-    constructor(message: string, readonly run: DeployRun) {
+    constructor(
+        message: string,
+        readonly run: DeployRun,
+    ) {
         super(message);
         this.name = "DeployError";
     }
@@ -510,9 +513,7 @@ export class DeploySimulator {
         process.removeAllListeners("unhandledRejection");
         process.on("unhandledRejection", collect);
         try {
-            return await withoutStackCapture(() =>
-                withRpcCounting((rpcs) => withFreshStore(() => this.runInFreshStore(new Date(at), program, upOptions, unhandled, rpcs))),
-            );
+            return await withoutStackCapture(() => withRpcCounting((rpcs) => withFreshStore(() => this.runInFreshStore(new Date(at), program, upOptions, unhandled, rpcs))));
         } finally {
             process.off("unhandledRejection", collect);
             for (const listener of others) {
@@ -992,8 +993,7 @@ export class DeploySimulator {
         const kept = [...ctx.prior.values()].filter((v) => !ctx.next.has(v.key) && v.deletedAt === undefined);
         this.current = new Map([...kept, ...next].map((v) => [v.key, v]));
         this.pendingDeletes.push(...ctx.replacedOlds.filter((v) => v.deletedAt === undefined));
-        const refsOf = (kind: RegistrationResult): ResourceRef[] =>
-            ctx.registered.filter((r) => r.result === kind).map(({ key, type, name }) => ({ key, type, name }));
+        const refsOf = (kind: RegistrationResult): ResourceRef[] => ctx.registered.filter((r) => r.result === kind).map(({ key, type, name }) => ({ key, type, name }));
         const { failAt, targets, targetDependents } = ctx.upOptions;
         const run: DeployRun = {
             index: ctx.index,

@@ -8,8 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 // that requires a module the host cannot resolve, fails here as it would in a real deploy.
 const hostEntry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
 const requireFromHost = createRequire(hostEntry);
-const requireFromString: (code: string, filename?: string) => { handler(): pulumi.dynamic.ResourceProvider } =
-    requireFromHost("require-from-string");
+const requireFromString: (code: string, filename?: string) => { handler(): pulumi.dynamic.ResourceProvider } = requireFromHost("require-from-string");
 
 export function loadSerializedProvider(serialized: string): pulumi.dynamic.ResourceProvider {
     return requireFromString(serialized, hostEntry).handler();

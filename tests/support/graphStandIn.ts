@@ -131,9 +131,12 @@ function standInTls(): Promise<TlsMaterial> {
     tlsMaterial ??= withPrivateDir(async (dir) => {
         const at = (name: string) => join(dir, name);
         const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+        // Each openssl call is kept as the command line it is.
+        // prettier-ignore
         await openssl(["req", "-x509", ...ec, "-keyout", at("ca.key"), "-out", at("ca.pem"), "-days", "2", "-subj", "/CN=vendor-connections Graph stand-in CA",
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
         await openssl(["req", ...ec, "-keyout", at("server.key"), "-out", at("server.csr"), "-subj", "/CN=127.0.0.1"]);
+        // prettier-ignore
         await openssl(["x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"), "-CAcreateserial", "-days", "2",
             "-out", at("server.pem"), "-extfile", await writePrivateFile(dir, "server.ext", SERVER_EXTENSIONS)]);
         const [caPem, certPem, keyPem] = await Promise.all(["ca.pem", "server.pem", "server.key"].map((name) => readFile(at(name), "utf8")));
@@ -153,6 +156,8 @@ export interface TestCertificate {
 /** A fresh self-signed certificate (its private key is discarded with the temporary directory). */
 export async function testCertificate(commonName: string): Promise<TestCertificate> {
     return withPrivateDir(async (dir) => {
+        // Kept as the command line it is.
+        // prettier-ignore
         await openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(dir, "k.pem"),
             "-out", join(dir, "c.pem"), "-days", "2", "-subj", `/CN=${commonName}`]);
         const certificate = new X509Certificate(await readFile(join(dir, "c.pem")));
@@ -302,7 +307,10 @@ export class GraphStandIn {
     }
 
     private route(method: string, path: string, url: URL, body: unknown): [number, unknown?] {
-        const segments = path.split("/").filter((s) => s !== "").map(decodeURIComponent);
+        const segments = path
+            .split("/")
+            .filter((s) => s !== "")
+            .map(decodeURIComponent);
         const [collection, id, relation, itemId, ref] = segments;
         if (collection === "oauth2PermissionGrants") {
             return this.grants(method, id, url);
@@ -335,7 +343,13 @@ export class GraphStandIn {
         }
         if (relation === "owners") {
             if (method === "GET" && itemId === undefined) {
-                return [200, this.page(object.owners.map((o) => ({ "@odata.type": `#microsoft.graph.${o.type}`, id: o.id })), url)];
+                return [
+                    200,
+                    this.page(
+                        object.owners.map((o) => ({ "@odata.type": `#microsoft.graph.${o.type}`, id: o.id })),
+                        url,
+                    ),
+                ];
             }
             if (method === "DELETE" && ref === "$ref") {
                 return removeFrom(object.owners, itemId);
@@ -353,7 +367,13 @@ export class GraphStandIn {
         if (relation === "appRoleAssignments" && collection === "servicePrincipals") {
             const servicePrincipal = object as StoredServicePrincipal;
             if (method === "GET" && itemId === undefined) {
-                return [200, this.page(servicePrincipal.appRoleAssignments.map((a) => ({ ...a, principalType: "ServicePrincipal", deletedDateTime: null })), url)];
+                return [
+                    200,
+                    this.page(
+                        servicePrincipal.appRoleAssignments.map((a) => ({ ...a, principalType: "ServicePrincipal", deletedDateTime: null })),
+                        url,
+                    ),
+                ];
             }
             if (method === "DELETE") {
                 return removeFrom(servicePrincipal.appRoleAssignments, itemId);
@@ -419,8 +439,16 @@ function replaceKeyCredentials(object: StoredApplication | StoredServicePrincipa
         if (existing) {
             next.push(existing);
         } else if (typeof entry.key === "string" && entry.key !== "") {
-            next.push({ keyId: entry.keyId ?? randomUUID(), key: entry.key, customKeyIdentifier: entry.customKeyIdentifier ?? null, displayName: entry.displayName ?? null,
-                type: entry.type ?? "AsymmetricX509Cert", usage: entry.usage ?? "Verify", startDateTime: entry.startDateTime ?? new Date().toISOString(), endDateTime: entry.endDateTime ?? new Date().toISOString() });
+            next.push({
+                keyId: entry.keyId ?? randomUUID(),
+                key: entry.key,
+                customKeyIdentifier: entry.customKeyIdentifier ?? null,
+                displayName: entry.displayName ?? null,
+                type: entry.type ?? "AsymmetricX509Cert",
+                usage: entry.usage ?? "Verify",
+                startDateTime: entry.startDateTime ?? new Date().toISOString(),
+                endDateTime: entry.endDateTime ?? new Date().toISOString(),
+            });
         } else {
             return [400, graphError("Request_BadRequest", "Key credential key is missing.")];
         }
@@ -452,7 +480,10 @@ function withRequestId(payload: unknown, requestId: string): unknown {
 }
 
 function codeFor(status: number): string {
-    return { 401: "InvalidAuthenticationToken", 403: "Authorization_RequestDenied", 404: "Request_ResourceNotFound", 429: "TooManyRequests", 503: "serviceNotAvailable" }[status] ?? "generalException";
+    return (
+        { 401: "InvalidAuthenticationToken", 403: "Authorization_RequestDenied", 404: "Request_ResourceNotFound", 429: "TooManyRequests", 503: "serviceNotAvailable" }[status] ??
+        "generalException"
+    );
 }
 
 function messageFor(status: number): string {

@@ -32,19 +32,14 @@ export function planLoaderArgs(): string[] {
 /** Runs `npm run plan -- <args>` from the project root, in the environment given over this one's. */
 export function runPlan(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<PlanResult> {
     return new Promise((done, failed) => {
-        execFile(
-            process.execPath,
-            [...planNodeArgs(), ...args],
-            { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
-            (err, stdout, stderr) => {
-                const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
-                if (err && code === null) {
-                    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an Error at run time: @types/node builds ExecFileException with Omit<>, which drops the Error base
-                    failed(err);
-                } else {
-                    done({ code, stdout, stderr });
-                }
-            },
-        );
+        execFile(process.execPath, [...planNodeArgs(), ...args], { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+            const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
+            if (err && code === null) {
+                // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an Error at run time: @types/node builds ExecFileException with Omit<>, which drops the Error base
+                failed(err);
+            } else {
+                done({ code, stdout, stderr });
+            }
+        });
     });
 }

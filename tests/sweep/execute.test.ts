@@ -21,7 +21,16 @@ const PASSWORD_HINT = "Q~7";
 const TRUST = { issuer: "https://token.actions.githubusercontent.com", subject: "repo:vendor/app:environment:prod", audiences: ["api://AzureADTokenExchange"] };
 
 function keyCredential(keyId: string, certificate: TestCertificate, customKeyIdentifier: string | null = null): StoredKeyCredential {
-    return { keyId, key: certificate.keyBase64, customKeyIdentifier, displayName: "CN=vendor", type: "AsymmetricX509Cert", usage: "Verify", startDateTime: "2026-01-01T00:00:00Z", endDateTime: "2026-02-01T00:00:00Z" };
+    return {
+        keyId,
+        key: certificate.keyBase64,
+        customKeyIdentifier,
+        displayName: "CN=vendor",
+        type: "AsymmetricX509Cert",
+        usage: "Verify",
+        startDateTime: "2026-01-01T00:00:00Z",
+        endDateTime: "2026-02-01T00:00:00Z",
+    };
 }
 
 describe("sweeping a connection, against the stand-in Graph over HTTPS", function () {
@@ -42,7 +51,11 @@ describe("sweeping a connection, against the stand-in Graph over HTTPS", functio
         const disguise = Buffer.from(declaredCertificate.thumbprint, "hex").toString("base64");
         const password = (keyId: string) => ({ keyId, displayName: "backup", hint: PASSWORD_HINT, startDateTime: "2026-01-01T00:00:00Z", endDateTime: "2028-01-01T00:00:00Z" });
         standIn.tenant.applications.set(APP, {
-            keyCredentials: [keyCredential("c0000000-0000-4000-8000-000000000001", declaredCertificate), keyCredential("c0000000-0000-4000-8000-000000000002", pendingCertificate), keyCredential("c0000000-0000-4000-8000-000000000003", attackerCertificate, disguise)],
+            keyCredentials: [
+                keyCredential("c0000000-0000-4000-8000-000000000001", declaredCertificate),
+                keyCredential("c0000000-0000-4000-8000-000000000002", pendingCertificate),
+                keyCredential("c0000000-0000-4000-8000-000000000003", attackerCertificate, disguise),
+            ],
             passwordCredentials: [password("e0000000-0000-4000-8000-000000000001")],
             federatedIdentityCredentials: [
                 { id: "f-declared", name: "vendor", description: null, ...TRUST },
@@ -60,7 +73,10 @@ describe("sweeping a connection, against the stand-in Graph over HTTPS", functio
                 { id: "ara-mail", appRoleId: "60000000-0000-4000-8000-000000000002", resourceId: GRAPH_SP, resourceDisplayName: "Microsoft Graph", principalId: SP },
                 { id: "ara-directory", appRoleId: "60000000-0000-4000-8000-000000000003", resourceId: GRAPH_SP, resourceDisplayName: "Microsoft Graph", principalId: SP },
             ],
-            owners: [{ id: DEPLOYER, type: "servicePrincipal" }, { id: ATTACKERS[0], type: "user" }],
+            owners: [
+                { id: DEPLOYER, type: "servicePrincipal" },
+                { id: ATTACKERS[0], type: "user" },
+            ],
         });
         standIn.tenant.oauth2PermissionGrants.push(
             { id: "grant-1", clientId: SP, resourceId: GRAPH_SP, consentType: "AllPrincipals", principalId: null, scope: "Mail.Read" },
@@ -139,25 +155,49 @@ describe("sweeping a connection, against the stand-in Graph over HTTPS", functio
 
         const app = standIn.tenant.applications.get(APP)!;
         const sp = standIn.tenant.servicePrincipals.get(SP)!;
-        assert.deepEqual(app.keyCredentials.map((k) => k.key), [declaredCertificate.keyBase64, pendingCertificate.keyBase64]);
+        assert.deepEqual(
+            app.keyCredentials.map((k) => k.key),
+            [declaredCertificate.keyBase64, pendingCertificate.keyBase64],
+        );
         assert.deepEqual(app.passwordCredentials, []);
-        assert.deepEqual(app.federatedIdentityCredentials.map((f) => f.id), ["f-declared"]);
-        assert.deepEqual(app.owners.map((o) => o.id), [DEPLOYER, VENDOR_OWNER]);
+        assert.deepEqual(
+            app.federatedIdentityCredentials.map((f) => f.id),
+            ["f-declared"],
+        );
+        assert.deepEqual(
+            app.owners.map((o) => o.id),
+            [DEPLOYER, VENDOR_OWNER],
+        );
         assert.deepEqual(sp.keyCredentials, []);
         assert.deepEqual(sp.passwordCredentials, []);
-        assert.deepEqual(sp.appRoleAssignments.map((a) => a.id), ["ara-declared"]);
-        assert.deepEqual(sp.owners.map((o) => o.id), [DEPLOYER]);
-        assert.deepEqual(standIn.tenant.oauth2PermissionGrants.map((g) => g.id), ["grant-other"]);
+        assert.deepEqual(
+            sp.appRoleAssignments.map((a) => a.id),
+            ["ara-declared"],
+        );
+        assert.deepEqual(
+            sp.owners.map((o) => o.id),
+            [DEPLOYER],
+        );
+        assert.deepEqual(
+            standIn.tenant.oauth2PermissionGrants.map((g) => g.id),
+            ["grant-other"],
+        );
 
         // One PATCH per object, listing exactly the kept credentials.
         const patches = standIn.requestsTo("PATCH");
-        assert.deepEqual(patches.map((p) => [p.path, (p.body as { keyCredentials: { keyId: string }[] }).keyCredentials.map((k) => k.keyId)]), [
-            [`/applications/${APP}`, ["c0000000-0000-4000-8000-000000000001", "c0000000-0000-4000-8000-000000000002"]],
-            [`/servicePrincipals/${SP}`, []],
-        ]);
+        assert.deepEqual(
+            patches.map((p) => [p.path, (p.body as { keyCredentials: { keyId: string }[] }).keyCredentials.map((k) => k.keyId)]),
+            [
+                [`/applications/${APP}`, ["c0000000-0000-4000-8000-000000000001", "c0000000-0000-4000-8000-000000000002"]],
+                [`/servicePrincipals/${SP}`, []],
+            ],
+        );
         // Owners last: no other write after the first owner removal.
         const order = writes().map((w) => (w.path.endsWith("/$ref") ? "owner" : "other"));
-        assert.deepEqual(order, [...order].sort((a, b) => (a === b ? 0 : a === "other" ? -1 : 1)));
+        assert.deepEqual(
+            order,
+            [...order].sort((a, b) => (a === b ? 0 : a === "other" ? -1 : 1)),
+        );
         assert.equal(order.filter((o) => o === "owner").length, 4);
         assert.equal(result.applied.length, result.plan.operations.length);
         assert.ok(result.applied.every((a) => a.outcome === "removed"));
@@ -201,7 +241,12 @@ describe("sweeping a connection, against the stand-in Graph over HTTPS", functio
         const error = await incomplete(sweep());
 
         assert.ok(error.failures[0] instanceof GraphPermissionError);
-        assert.match(error.message, new RegExp(`delete an app role assignment held by the service principal \\(service principal ${SP}\\).*needs the application permission AppRoleAssignment\\.ReadWrite\\.All`));
+        assert.match(
+            error.message,
+            new RegExp(
+                `delete an app role assignment held by the service principal \\(service principal ${SP}\\).*needs the application permission AppRoleAssignment\\.ReadWrite\\.All`,
+            ),
+        );
         assert.equal(standIn.requestsTo("DELETE", /\/owners\//).length, 0);
     });
 
@@ -239,6 +284,9 @@ describe("sweeping a connection, against the stand-in Graph over HTTPS", functio
         const result = await sweep();
 
         assert.deepEqual(result.missing, ["application"]);
-        assert.deepEqual(standIn.tenant.servicePrincipals.get(SP)!.owners.map((o) => o.id), [DEPLOYER]);
+        assert.deepEqual(
+            standIn.tenant.servicePrincipals.get(SP)!.owners.map((o) => o.id),
+            [DEPLOYER],
+        );
     });
 });

@@ -135,7 +135,16 @@ function scenario(draw: ConnectionDraw): Scenario {
                     thumbprint: k.thumbprint,
                     displayName: `CN=${k.role}`,
                     endDateTime: "2026-06-01T00:00:00Z",
-                    graph: { keyId: id, key: "MIIB", customKeyIdentifier: disguise, displayName: `CN=${k.role}`, type: "AsymmetricX509Cert", usage: "Verify", startDateTime: null, endDateTime: "2026-06-01T00:00:00Z" },
+                    graph: {
+                        keyId: id,
+                        key: "MIIB",
+                        customKeyIdentifier: disguise,
+                        displayName: `CN=${k.role}`,
+                        type: "AsymmetricX509Cert",
+                        usage: "Verify",
+                        startDateTime: null,
+                        endDateTime: "2026-06-01T00:00:00Z",
+                    },
                 };
             });
         for (const password of passwords) {
@@ -283,7 +292,10 @@ describe("the sweep planner, over random declared, pending and stray items (prop
 
                 // Credentials, then permissions, then owners: the kinds never go back in the order.
                 const ranks = plan.operations.map((op) => REMOVAL_ORDER.indexOf(op.removes[0].kind));
-                assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+                assert.deepEqual(
+                    ranks,
+                    [...ranks].sort((a, b) => a - b),
+                );
 
                 // Converged: once the plan has run, nothing is left to remove.
                 assert.deepEqual(planSweep(declared, applied(live, plan), pending).operations, []);
@@ -297,8 +309,17 @@ describe("the sweep planner, over random declared, pending and stray items (prop
             fc.property(connectionDraw, (draw) => {
                 const { declared, pending, live } = scenario(draw);
                 const reversed: LiveConnection = {
-                    application: { ...live.application!, keyCredentials: [...live.application!.keyCredentials].reverse(), owners: [...live.application!.owners].reverse(), federatedIdentityCredentials: [...live.application!.federatedIdentityCredentials].reverse() },
-                    servicePrincipal: { ...live.servicePrincipal!, appRoleAssignments: [...live.servicePrincipal!.appRoleAssignments].reverse(), owners: [...live.servicePrincipal!.owners].reverse() },
+                    application: {
+                        ...live.application!,
+                        keyCredentials: [...live.application!.keyCredentials].reverse(),
+                        owners: [...live.application!.owners].reverse(),
+                        federatedIdentityCredentials: [...live.application!.federatedIdentityCredentials].reverse(),
+                    },
+                    servicePrincipal: {
+                        ...live.servicePrincipal!,
+                        appRoleAssignments: [...live.servicePrincipal!.appRoleAssignments].reverse(),
+                        owners: [...live.servicePrincipal!.owners].reverse(),
+                    },
                 };
                 const plan = planSweep(declared, live, pending);
                 const again = planSweep(declared, reversed, pending);

@@ -22,17 +22,39 @@ function key(keyId: string, thumbprint: string, customKeyIdentifier: string | nu
 const declared: DeclaredConnection = {
     application: { objectId: APP, keyCredentialThumbprints: [DECLARED_THUMBPRINT], owners: [DEPLOYER] },
     servicePrincipal: { objectId: SP, keyCredentialThumbprints: [], owners: [DEPLOYER] },
-    federatedCredential: { issuer: "https://token.actions.githubusercontent.com", subject: "repo:vendor/app:environment:prod", audiences: ["api://AzureADTokenExchange", "api://b"] },
+    federatedCredential: {
+        issuer: "https://token.actions.githubusercontent.com",
+        subject: "repo:vendor/app:environment:prod",
+        audiences: ["api://AzureADTokenExchange", "api://b"],
+    },
     consent: [{ resourceId: "eeeeeeee-0000-4000-8000-000000000001", appRoleId: "ffffffff-0000-4000-8000-000000000001" }],
 };
 
-function live(overrides: { application?: Partial<NonNullable<LiveConnection["application"]>>; servicePrincipal?: Partial<NonNullable<LiveConnection["servicePrincipal"]>> | null } = {}): LiveConnection {
+function live(
+    overrides: { application?: Partial<NonNullable<LiveConnection["application"]>>; servicePrincipal?: Partial<NonNullable<LiveConnection["servicePrincipal"]>> | null } = {},
+): LiveConnection {
     return {
-        application: { objectId: APP, keyCredentials: [], passwordCredentials: [], federatedIdentityCredentials: [], owners: [{ id: DEPLOYER, type: null }], ...overrides.application },
+        application: {
+            objectId: APP,
+            keyCredentials: [],
+            passwordCredentials: [],
+            federatedIdentityCredentials: [],
+            owners: [{ id: DEPLOYER, type: null }],
+            ...overrides.application,
+        },
         servicePrincipal:
             overrides.servicePrincipal === null
                 ? null
-                : { objectId: SP, accountEnabled: true, keyCredentials: [], passwordCredentials: [], appRoleAssignments: [], oauth2PermissionGrants: [], owners: [{ id: DEPLOYER, type: null }], ...overrides.servicePrincipal },
+                : {
+                      objectId: SP,
+                      accountEnabled: true,
+                      keyCredentials: [],
+                      passwordCredentials: [],
+                      appRoleAssignments: [],
+                      oauth2PermissionGrants: [],
+                      owners: [{ id: DEPLOYER, type: null }],
+                      ...overrides.servicePrincipal,
+                  },
     };
 }
 
@@ -45,7 +67,10 @@ describe("the sweep planner", () => {
         const [patch] = plan.operations;
         assert.equal(patch.action, "replaceKeyCredentials");
         assert.deepEqual(patch.action === "replaceKeyCredentials" && patch.keep.map((k) => k.keyId), ["k-declared"]);
-        assert.deepEqual(plan.strays.map((s) => s.description), [`certificate ${ATTACKER_THUMBPRINT} "CN=x" until 2026-06-01T00:00:00Z (keyId k-attacker)`]);
+        assert.deepEqual(
+            plan.strays.map((s) => s.description),
+            [`certificate ${ATTACKER_THUMBPRINT} "CN=x" until 2026-06-01T00:00:00Z (keyId k-attacker)`],
+        );
     });
 
     it("leaves a key credential the stack is still creating or deleting, though it is not declared", () => {
@@ -63,8 +88,7 @@ describe("the sweep planner", () => {
         assert.throws(
             () => planSweep(bad, live(), { application: [], servicePrincipal: ["ABC"] }),
             (err: unknown) =>
-                err instanceof ValidationError &&
-                err.issues.map((i) => i.path).join(" ") === "declared.application.keyCredentialThumbprints[0] pending.servicePrincipal[0]",
+                err instanceof ValidationError && err.issues.map((i) => i.path).join(" ") === "declared.application.keyCredentialThumbprints[0] pending.servicePrincipal[0]",
         );
     });
 
@@ -83,24 +107,46 @@ describe("the sweep planner", () => {
                 },
             }),
         );
-        assert.deepEqual(plan.strays.map((s) => s.id), ["f-audience", "f-subject"]);
+        assert.deepEqual(
+            plan.strays.map((s) => s.id),
+            ["f-audience", "f-subject"],
+        );
     });
 
     it("orders the removals: credentials, then permissions, then owners last", () => {
         const plan = planSweep(
             declared,
             live({
-                application: { owners: [{ id: DEPLOYER, type: null }, { id: "99999999-0000-4000-8000-000000000001", type: "#microsoft.graph.user" }], passwordCredentials: [{ keyId: "p1", displayName: "x", endDateTime: null }] },
+                application: {
+                    owners: [
+                        { id: DEPLOYER, type: null },
+                        { id: "99999999-0000-4000-8000-000000000001", type: "#microsoft.graph.user" },
+                    ],
+                    passwordCredentials: [{ keyId: "p1", displayName: "x", endDateTime: null }],
+                },
                 servicePrincipal: {
                     keyCredentials: [key("s1", ATTACKER_THUMBPRINT)],
-                    appRoleAssignments: [{ id: "ara", resourceId: "eeeeeeee-0000-4000-8000-000000000001", appRoleId: "ffffffff-0000-4000-8000-000000000002", resourceDisplayName: "Microsoft Graph" }],
+                    appRoleAssignments: [
+                        {
+                            id: "ara",
+                            resourceId: "eeeeeeee-0000-4000-8000-000000000001",
+                            appRoleId: "ffffffff-0000-4000-8000-000000000002",
+                            resourceDisplayName: "Microsoft Graph",
+                        },
+                    ],
                     oauth2PermissionGrants: [{ id: "grant", resourceId: "eeeeeeee-0000-4000-8000-000000000001", consentType: "AllPrincipals", scope: "Mail.Read" }],
                 },
             }),
         );
         assert.deepEqual(
             plan.operations.map((op) => `${op.action} ${op.object}`),
-            ["replaceKeyCredentials servicePrincipal", "removePassword application", "deleteAppRoleAssignment servicePrincipal", "deleteOAuth2PermissionGrant servicePrincipal", "removeOwner application"],
+            [
+                "replaceKeyCredentials servicePrincipal",
+                "removePassword application",
+                "deleteAppRoleAssignment servicePrincipal",
+                "deleteOAuth2PermissionGrant servicePrincipal",
+                "removeOwner application",
+            ],
         );
         assert.equal(plan.strays.at(-1)?.description, "owner 99999999-0000-4000-8000-000000000001 (user)");
     });

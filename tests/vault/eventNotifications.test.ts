@@ -34,7 +34,10 @@ describe("VendorVault eventNotifications (the vault's one Event Grid system topi
         await settle();
 
         const topics = mocks.ofType("azure-native:eventgrid:SystemTopic");
-        assert.deepEqual(topics.map((t) => t.name), ["vendors-events"]);
+        assert.deepEqual(
+            topics.map((t) => t.name),
+            ["vendors-events"],
+        );
         assert.deepEqual(topics[0].inputs, {
             resourceGroupName: "rg-vendors",
             source: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-vendors/providers/Microsoft.KeyVault/vaults/kv-vendors`,

@@ -62,7 +62,10 @@ describe("VendorVault firewall: allowedIpRanges", () => {
             },
         );
         await settle();
-        assert.deepEqual(mocks.resources.filter((r) => r.type !== "vendor-connections:index:VendorVault"), []);
+        assert.deepEqual(
+            mocks.resources.filter((r) => r.type !== "vendor-connections:index:VendorVault"),
+            [],
+        );
     });
 
     it("accepts public ranges of /8 or narrower from either entry point, and declares them normalised to CIDR", async () => {

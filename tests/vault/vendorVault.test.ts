@@ -19,10 +19,10 @@ describe("VendorVault", () => {
         const vault = new vaultModule.VendorVault("vendors", { resourceGroupName: "rg-vendors", location: "westeurope", vaultName: "kv-vendors-prod" });
         await settle();
 
-        assert.deepEqual(mocks.resources.map((r) => `${r.type} ${r.name}`), [
-            "vendor-connections:index:VendorVault vendors",
-            "azure-native:keyvault:Vault vendors-kv",
-        ]);
+        assert.deepEqual(
+            mocks.resources.map((r) => `${r.type} ${r.name}`),
+            ["vendor-connections:index:VendorVault vendors", "azure-native:keyvault:Vault vendors-kv"],
+        );
         const kv = mocks.one("azure-native:keyvault:Vault", "vendors-kv");
         assert.deepEqual(kv.inputs, {
             resourceGroupName: "rg-vendors",
@@ -43,7 +43,10 @@ describe("VendorVault", () => {
                 publicNetworkAccess: "enabled",
             },
         });
-        assert.deepEqual(mocks.invokes.map((i) => i.token), ["azure-native:authorization:getClientConfig"]);
+        assert.deepEqual(
+            mocks.invokes.map((i) => i.token),
+            ["azure-native:authorization:getClientConfig"],
+        );
         assert.equal(await valueOf(vault.vaultName), "kv-vendors-prod");
         assert.equal(await valueOf(vault.vaultUri), "https://kv-vendors-prod.vault.azure.net/");
         assert.equal(await valueOf(vault.resourceGroupName), "rg-vendors");
@@ -65,12 +68,15 @@ describe("VendorVault", () => {
         });
         await settle();
 
-        assert.deepEqual(mocks.resources.map((r) => `${r.type} ${r.name}`), [
-            "vendor-connections:index:VendorVault vendors",
-            "azure-native:resources:ResourceGroup vendors-rg",
-            "azure-native:keyvault:Vault vendors-kv",
-            "azure-native:monitor:DiagnosticSetting vendors-audit",
-        ]);
+        assert.deepEqual(
+            mocks.resources.map((r) => `${r.type} ${r.name}`),
+            [
+                "vendor-connections:index:VendorVault vendors",
+                "azure-native:resources:ResourceGroup vendors-rg",
+                "azure-native:keyvault:Vault vendors-kv",
+                "azure-native:monitor:DiagnosticSetting vendors-audit",
+            ],
+        );
         assert.deepEqual(mocks.one("azure-native:resources:ResourceGroup", "vendors-rg").inputs, {
             resourceGroupName: "rg-new",
             location: "northeurope",
@@ -127,6 +133,9 @@ describe("VendorVault", () => {
             },
         );
         await settle();
-        assert.deepEqual(mocks.resources.filter((r) => r.type !== "vendor-connections:index:VendorVault"), []);
+        assert.deepEqual(
+            mocks.resources.filter((r) => r.type !== "vendor-connections:index:VendorVault"),
+            [],
+        );
     });
 });

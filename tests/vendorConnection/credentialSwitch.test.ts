@@ -38,19 +38,19 @@ describe("VendorConnection switched from certificates to federation, across depl
         const acmeBefore = first.creates.filter((r) => r.name.startsWith("acme-") && ([T.certificate, T.credential, T.secret] as string[]).includes(r.type));
         assert.equal(acmeBefore.length, 5, "acme starts with 2 certificates, 2 key credentials and a secret");
 
-        const run = await sim.up(
-            LATER,
-            program(LATER, { credential: { type: "federated", issuer: ISSUER, subject: "acme-agent:contoso", trustedFrom: "2026-11-02T09:00:00Z" } }),
-        );
+        const run = await sim.up(LATER, program(LATER, { credential: { type: "federated", issuer: ISSUER, subject: "acme-agent:contoso", trustedFrom: "2026-11-02T09:00:00Z" } }));
         assert.ok(run.ok, run.error?.message);
 
-        assert.deepEqual(named(run.deletes), [
-            `${T.credential} acme-credential-a`,
-            `${T.credential} acme-credential-b`,
-            `${T.secret} acme-secret`,
-            `${T.certificate} acme-cert-a`,
-            `${T.certificate} acme-cert-b`,
-        ].sort());
+        assert.deepEqual(
+            named(run.deletes),
+            [
+                `${T.credential} acme-credential-a`,
+                `${T.credential} acme-credential-b`,
+                `${T.secret} acme-secret`,
+                `${T.certificate} acme-cert-a`,
+                `${T.certificate} acme-cert-b`,
+            ].sort(),
+        );
         assert.deepEqual(named(run.creates), [`${T.federated} acme-federated`]);
         assert.deepEqual([...run.updates, ...run.replaces], []);
 
@@ -69,6 +69,9 @@ describe("VendorConnection switched from certificates to federation, across depl
         const others = first.creates.filter((r) => r.name === "other" || r.name.startsWith("other-"));
         assert.equal(others.length, 9, others.map((r) => r.name).join(", "));
         assert.deepEqual(named(run.sames.filter((r) => r.name === "other" || r.name.startsWith("other-"))), named(others));
-        assert.deepEqual(sim.resourcesAt(LATER, T.secret).map((v) => v.name), ["other-secret"]);
+        assert.deepEqual(
+            sim.resourcesAt(LATER, T.secret).map((v) => v.name),
+            ["other-secret"],
+        );
     });
 });

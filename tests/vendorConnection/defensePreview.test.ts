@@ -32,7 +32,10 @@ describe("Defense in depth in preview", () => {
         const update = await run(false);
         const preview = await run(true);
         for (const type of [T.namedLocation, T.policy, T.systemTopic, T.subscription, T.federated]) {
-            assert.ok(update.some((r) => r.startsWith(`${type} `)), `the update declares a ${type}`);
+            assert.ok(
+                update.some((r) => r.startsWith(`${type} `)),
+                `the update declares a ${type}`,
+            );
         }
         assert.equal(update.filter((r) => r.startsWith(`${T.policy} `)).length, 2);
         assert.deepEqual(preview, update);

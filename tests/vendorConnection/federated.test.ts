@@ -20,13 +20,16 @@ describe("VendorConnection credential: federated (workload identity federation)"
     it("declares a federated identity credential instead of certificates: no certificate, no key credential, no vault secret, no reader", async () => {
         const connection = await h.declare("backup", { credential: federated(), vault: undefined });
 
-        assert.deepEqual(names(h.mocks.resources), [
-            `${T.federated} backup-federated`,
-            `${T.application} backup-app`,
-            `${T.consent} backup-consent-MicrosoftGraph-User.Read.All`,
-            `${T.servicePrincipal} backup-sp`,
-            `${T.connection} backup`,
-        ].sort());
+        assert.deepEqual(
+            names(h.mocks.resources),
+            [
+                `${T.federated} backup-federated`,
+                `${T.application} backup-app`,
+                `${T.consent} backup-consent-MicrosoftGraph-User.Read.All`,
+                `${T.servicePrincipal} backup-sp`,
+                `${T.connection} backup`,
+            ].sort(),
+        );
         assert.deepEqual(h.mocks.one(T.federated, "backup-federated").inputs, {
             applicationId: `/applications/${fakeGuid("app:backup-app")}`,
             displayName: "backup-federated",
@@ -82,7 +85,11 @@ describe("VendorConnection credential: federated (workload identity federation)"
             await h.declare("backup", { credential: federated(), revokeIssuedBefore: [undefined, cutoff] });
             assert.deepEqual(h.mocks.ofType(T.federated), []);
             await h.declare("other", { credential: federated(), revokeIssuedBefore: ["2026-10-01T00:00:00Z", undefined] });
-            assert.deepEqual(h.mocks.ofType(T.federated).map((r) => r.name), ["other-federated"], "a cutoff before trustedFrom revokes nothing");
+            assert.deepEqual(
+                h.mocks.ofType(T.federated).map((r) => r.name),
+                ["other-federated"],
+                "a cutoff before trustedFrom revokes nothing",
+            );
         });
 
         it("comes back when the configuration trusts the (new) subject from the cutoff on or later", async () => {
@@ -134,9 +141,7 @@ describe("VendorConnection credential: federated (workload identity federation)"
         assert.deepEqual(issueLines(plan({ ...federated(), trustedFrom: "2027-01-01T00:00:00Z" })), [
             "connections.backup.credential.trustedFrom: 2027-01-01T00:00:00Z is in the future; a trust can only start at or before the deploy time (2026-12-05T09:00:00Z).",
         ]);
-        assert.deepEqual(issueLines(plan({ type: "oidc" })), [
-            'connections.backup.credential.type: "oidc" is not allowed; use "certificate" (the default) or "federated".',
-        ]);
+        assert.deepEqual(issueLines(plan({ type: "oidc" })), ['connections.backup.credential.type: "oidc" is not allowed; use "certificate" (the default) or "federated".']);
     });
 
     it("accepts issuer, subject and audience of 600 characters each (Graph's limit), and refuses 601 at each path", () => {
@@ -155,11 +160,14 @@ describe("VendorConnection credential: federated (workload identity federation)"
         const credential = plan(federated(atLimit)).credential as any;
         assert.deepEqual([credential.issuer, credential.subject, credential.audiences], [atLimit.issuer, atLimit.subject, atLimit.audiences]);
 
-        assert.deepEqual(issueLines(() => plan(federated(claims(601)))), [
-            "connections.backup.credential.issuer: is 601 characters long; Entra accepts at most 600.",
-            "connections.backup.credential.subject: is 601 characters long; Entra accepts at most 600.",
-            "connections.backup.credential.audiences[0]: is 601 characters long; Entra accepts at most 600.",
-        ]);
+        assert.deepEqual(
+            issueLines(() => plan(federated(claims(601)))),
+            [
+                "connections.backup.credential.issuer: is 601 characters long; Entra accepts at most 600.",
+                "connections.backup.credential.subject: is 601 characters long; Entra accepts at most 600.",
+                "connections.backup.credential.audiences[0]: is 601 characters long; Entra accepts at most 600.",
+            ],
+        );
     });
 
     it("accepts an explicit certificate credential: the default, unchanged", async () => {

@@ -48,10 +48,10 @@ describe("VendorConnection allowedIpRanges (Conditional Access for the service p
 
     it("keeps the policy while suspended (the disabled service principal stays pinned when resumed)", async () => {
         await h.declare("acme", { allowedIpRanges: ["203.0.113.0/24"], suspended: true });
-        assert.deepEqual(
-            names(h.mocks.resources.filter((r) => r.type === T.namedLocation || r.type === T.policy)),
-            [`${T.policy} acme-location-policy`, `${T.namedLocation} acme-location`],
-        );
+        assert.deepEqual(names(h.mocks.resources.filter((r) => r.type === T.namedLocation || r.type === T.policy)), [
+            `${T.policy} acme-location-policy`,
+            `${T.namedLocation} acme-location`,
+        ]);
         assert.equal(h.mocks.one(T.servicePrincipal, "acme-sp").inputs.accountEnabled, false);
     });
 
@@ -82,10 +82,10 @@ describe("VendorConnection allowedIpRanges (Conditional Access for the service p
         });
         assert.deepEqual(message.split("\n").slice(1), [
             'allowedIpRangesState: "audit" is not allowed; use "enabled" or "reportOnly".',
-            'allowedIpRanges[1]: 10.1.0.0/16 is private address space; a Conditional Access named location sees only public source addresses, so list the public ranges the traffic leaves from.',
+            "allowedIpRanges[1]: 10.1.0.0/16 is private address space; a Conditional Access named location sees only public source addresses, so list the public ranges the traffic leaves from.",
             'allowedIpRanges[2]: "203.0.113.7/24" is not an IP address or CIDR range; use e.g. 203.0.113.0/24 or 2001:db8::/48.',
             "allowedIpRanges[3]: 12.0.0.0/7 is too wide; a Conditional Access named location accepts prefixes of /8 or longer.",
-            'allowedIpRanges[4]: fd00:1::/64 is private address space; a Conditional Access named location sees only public source addresses, so list the public ranges the traffic leaves from.',
+            "allowedIpRanges[4]: fd00:1::/64 is private address space; a Conditional Access named location sees only public source addresses, so list the public ranges the traffic leaves from.",
             'allowedIpRanges[5]: "nonsense" is not an IP address or CIDR range; use e.g. 203.0.113.0/24 or 2001:db8::/48.',
         ]);
         assert.match(message, /^invalid arguments for VendorConnection "acme":/);
@@ -95,14 +95,25 @@ describe("VendorConnection allowedIpRanges (Conditional Access for the service p
 
     it("with a config path: errors say connections.<name>.allowedIpRanges[i]; an empty list and a lone state are errors too", () => {
         const { planConnection } = h.components;
-        assert.deepEqual(issueLines(() => planConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], allowedIpRanges: ["192.168.0.0/24"] }, NOW, "connections.acme")), [
-            "connections.acme.allowedIpRanges[0]: 192.168.0.0/24 is private address space; a Conditional Access named location sees only public source addresses, so list the public ranges the traffic leaves from.",
-        ]);
-        assert.deepEqual(issueLines(() => planConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], allowedIpRanges: [] }, NOW, "connections.acme")), [
-            "connections.acme.allowedIpRanges: is empty, which would block every sign-in; to stop the vendor, set suspended: true; otherwise list the vendor's egress ranges, or omit allowedIpRanges.",
-        ]);
-        assert.deepEqual(issueLines(() => planConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], allowedIpRangesState: "reportOnly" }, NOW, "connections.acme")), [
-            "connections.acme.allowedIpRangesState: applies only together with connections.acme.allowedIpRanges; set the ranges, or remove the state.",
-        ]);
+        assert.deepEqual(
+            issueLines(() =>
+                planConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], allowedIpRanges: ["192.168.0.0/24"] }, NOW, "connections.acme"),
+            ),
+            [
+                "connections.acme.allowedIpRanges[0]: 192.168.0.0/24 is private address space; a Conditional Access named location sees only public source addresses, so list the public ranges the traffic leaves from.",
+            ],
+        );
+        assert.deepEqual(
+            issueLines(() => planConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], allowedIpRanges: [] }, NOW, "connections.acme")),
+            [
+                "connections.acme.allowedIpRanges: is empty, which would block every sign-in; to stop the vendor, set suspended: true; otherwise list the vendor's egress ranges, or omit allowedIpRanges.",
+            ],
+        );
+        assert.deepEqual(
+            issueLines(() =>
+                planConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], allowedIpRangesState: "reportOnly" }, NOW, "connections.acme"),
+            ),
+            ["connections.acme.allowedIpRangesState: applies only together with connections.acme.allowedIpRanges; set the ranges, or remove the state."],
+        );
     });
 });

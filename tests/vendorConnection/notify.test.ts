@@ -91,7 +91,9 @@ describe("VendorConnection notify (rotation notices over Event Grid)", () => {
             'notify.webhookUrl: "http://hooks.acme.example/rotated?<hidden>" is not an https URL; connection acme\'s rotation notices must not travel in clear text, and Event Grid delivers only to https webhooks. Use e.g. https://vendor.example/hooks/certificate-rotated.',
         ]);
         assert.deepEqual(
-            issueLines(() => h.components.planConnection("acme", { permissions: GRAPH_USER_READ, notify: { webhookUrl: "hooks.acme.example/rotated" } }, NOW, "connections.acme")).map((l) => l.split(": ")[0]),
+            issueLines(() =>
+                h.components.planConnection("acme", { permissions: GRAPH_USER_READ, notify: { webhookUrl: "hooks.acme.example/rotated" } }, NOW, "connections.acme"),
+            ).map((l) => l.split(": ")[0]),
             ["connections.acme.notify.webhookUrl"],
         );
     });

@@ -28,23 +28,25 @@ describe("pinning the deploy instant (VENDOR_CONNECTIONS_DEPLOY_INSTANT)", funct
     });
 
     it("refuses text that is not RFC 3339, a pin in the future, and a stale pin, naming the variable and what to do", () => {
-        assert.deepEqual(issueLines(() => pinnedInstant("2026-12-01", NOW)), [
-            'VENDOR_CONNECTIONS_DEPLOY_INSTANT: "2026-12-01" is not an RFC 3339 instant; set it with e.g. $(date -u +%Y-%m-%dT%H:%M:%SZ) right before pulumi preview.',
-        ]);
-        assert.deepEqual(issueLines(() => pinnedInstant(toRfc3339(new Date(minutes(5).getTime() + 1000)), NOW)), [
-            "VENDOR_CONNECTIONS_DEPLOY_INSTANT: 2026-12-01T09:05:01Z is in the future; a deploy cannot plan for a time that has not come (the offline plan's --at can).",
-        ]);
-        assert.deepEqual(issueLines(() => pinnedInstant(toRfc3339(new Date(minutes(-60).getTime() - 1000)), NOW)), [
-            "VENDOR_CONNECTIONS_DEPLOY_INSTANT: 2026-12-01T07:59:59Z is more than an hour old; pin the instant again right before pulumi preview, so the update does what the preview showed, for now.",
-        ]);
+        assert.deepEqual(
+            issueLines(() => pinnedInstant("2026-12-01", NOW)),
+            ['VENDOR_CONNECTIONS_DEPLOY_INSTANT: "2026-12-01" is not an RFC 3339 instant; set it with e.g. $(date -u +%Y-%m-%dT%H:%M:%SZ) right before pulumi preview.'],
+        );
+        assert.deepEqual(
+            issueLines(() => pinnedInstant(toRfc3339(new Date(minutes(5).getTime() + 1000)), NOW)),
+            ["VENDOR_CONNECTIONS_DEPLOY_INSTANT: 2026-12-01T09:05:01Z is in the future; a deploy cannot plan for a time that has not come (the offline plan's --at can)."],
+        );
+        assert.deepEqual(
+            issueLines(() => pinnedInstant(toRfc3339(new Date(minutes(-60).getTime() - 1000)), NOW)),
+            [
+                "VENDOR_CONNECTIONS_DEPLOY_INSTANT: 2026-12-01T07:59:59Z is more than an hour old; pin the instant again right before pulumi preview, so the update does what the preview showed, for now.",
+            ],
+        );
     });
 
     it("npm run plan without --at plans for the pinned instant, and refuses a bad pin before evaluating anything", async () => {
         const pinned = toRfc3339(new Date(Date.now() - 10 * 60_000));
-        const [plan, stale] = await Promise.all([
-            runPlan(["--json"], { [DEPLOY_INSTANT_VARIABLE]: pinned }),
-            runPlan([], { [DEPLOY_INSTANT_VARIABLE]: "2026-01-01T00:00:00Z" }),
-        ]);
+        const [plan, stale] = await Promise.all([runPlan(["--json"], { [DEPLOY_INSTANT_VARIABLE]: pinned }), runPlan([], { [DEPLOY_INSTANT_VARIABLE]: "2026-01-01T00:00:00Z" })]);
         assert.equal(plan.code, 0, plan.stderr);
         assert.equal(JSON.parse(plan.stdout).at, pinned);
         assert.equal(stale.code, 1);

@@ -30,7 +30,14 @@ describe("VendorConnection publishes a certificate only once Entra has it regist
             assert.ok(run.ok, run.error?.message);
         }
         // The rotation is one: the secret moved to another certificate.
-        assert.deepEqual(sim.history[1].updates.map((r) => r.name), ["acme-secret"]);
-        assert.deepEqual(unregisteredPublications(sim, ["acme"], () => ({ cutoffOf: () => undefined })), [], sim.describe());
+        assert.deepEqual(
+            sim.history[1].updates.map((r) => r.name),
+            ["acme-secret"],
+        );
+        assert.deepEqual(
+            unregisteredPublications(sim, ["acme"], () => ({ cutoffOf: () => undefined })),
+            [],
+            sim.describe(),
+        );
     });
 });

@@ -26,15 +26,14 @@ describe("VendorConnection across deploys", function () {
         components = await import("../../components");
     });
 
-    const connection = (now: Date, args: Args = {}) => () => {
-        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now, ...args });
-    };
+    const connection =
+        (now: Date, args: Args = {}) =>
+        () => {
+            new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now, ...args });
+        };
 
     it("parents every child to its connection, so each keeps its URN whatever else the stack holds", async () => {
-        const run = await simulator().up(
-            IN_OVERLAP,
-            connection(IN_OVERLAP, { readers: ["44444444-4444-4444-a444-444444444444"], allowedIpRanges: ["203.0.113.0/24"] }),
-        );
+        const run = await simulator().up(IN_OVERLAP, connection(IN_OVERLAP, { readers: ["44444444-4444-4444-a444-444444444444"], allowedIpRanges: ["203.0.113.0/24"] }));
         assert.ok(run.ok, run.error?.message);
         const component = run.registered.find((r) => r.type === T.connection)!;
         const children = run.registered.filter((r) => r !== component && !r.type.startsWith("pulumi:"));
@@ -111,7 +110,10 @@ describe("VendorConnection across deploys", function () {
         const run = await sim.up(IN_OVERLAP, connection(IN_OVERLAP, { displayName: "Acme Cloud Backup" }));
         assert.ok(run.ok, run.error?.message);
         assert.deepEqual([...run.creates, ...run.replaces, ...run.deletes], []);
-        assert.deepEqual(run.updates.filter((r) => r.type !== T.connection).map((r) => r.name), ["acme-app"]);
+        assert.deepEqual(
+            run.updates.filter((r) => r.type !== T.connection).map((r) => r.name),
+            ["acme-app"],
+        );
     });
 
     describe("an API the catalog does not know, given by client id", () => {
@@ -126,7 +128,10 @@ describe("VendorConnection across deploys", function () {
             const app = run.registered.find((r) => r.type === T.application)!;
             assert.deepEqual(app.inputs.requiredResourceAccesses, [{ resourceAppId: API, resourceAccesses: [{ id: WIDGETS_READ, type: "Role" }] }]);
             const consent = run.registered.filter((r) => r.type === T.consent);
-            assert.deepEqual(consent.map((c) => c.inputs.appRoleId), [WIDGETS_READ]);
+            assert.deepEqual(
+                consent.map((c) => c.inputs.appRoleId),
+                [WIDGETS_READ],
+            );
         });
 
         it("fails the deploy, naming the permission and what the API offers, when the tenant's API has no such role", async () => {
@@ -135,7 +140,9 @@ describe("VendorConnection across deploys", function () {
             const sim = simulator(tenant, 3_000);
             await assert.rejects(
                 sim.up(IN_OVERLAP, connection(IN_OVERLAP, { permissions: [{ api: API, roles: ["Widgets.Write.All"] }] })),
-                new RegExp(`permissions: API ${API} has no application permission "Widgets\\.Write\\.All" in this tenant; it offers: Widgets\\.Read\\.All, Widgets\\.ReadWrite\\.All\\.`),
+                new RegExp(
+                    `permissions: API ${API} has no application permission "Widgets\\.Write\\.All" in this tenant; it offers: Widgets\\.Read\\.All, Widgets\\.ReadWrite\\.All\\.`,
+                ),
             );
         });
     });

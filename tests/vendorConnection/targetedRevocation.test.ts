@@ -22,7 +22,10 @@ const CUTOFF = "2026-11-24T08:00:00Z";
 
 function stackConfig(acmeCutoff?: string): Record<string, string> {
     const connections = Object.fromEntries(
-        CONNECTIONS.map((name) => [name, { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], ...(name === "acme" && acmeCutoff ? { revokeIssuedBefore: acmeCutoff } : {}) }]),
+        CONNECTIONS.map((name) => [
+            name,
+            { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], ...(name === "acme" && acmeCutoff ? { revokeIssuedBefore: acmeCutoff } : {}) },
+        ]),
     );
     return {
         "azure-native:location": "westeurope",
@@ -49,7 +52,11 @@ async function deployedStack(): Promise<DeploySimulator> {
 /** The connections whose resources (the component or its children) a run operated on. */
 function connectionsTouched(run: DeployRun): string[] {
     const owner = (key: string, name: string): string =>
-        key.startsWith(`${T.connection}$`) ? CONNECTIONS.filter((c) => name.startsWith(`${c}-`)).sort((a, b) => b.length - a.length)[0] : key.startsWith(`${T.connection}::`) ? name : `other: ${key}`;
+        key.startsWith(`${T.connection}$`)
+            ? CONNECTIONS.filter((c) => name.startsWith(`${c}-`)).sort((a, b) => b.length - a.length)[0]
+            : key.startsWith(`${T.connection}::`)
+              ? name
+              : `other: ${key}`;
     return [...new Set(run.operations.map((o) => owner(o.key, o.name)))].sort();
 }
 
@@ -69,7 +76,11 @@ describe("revoking one connection of the example stack with pulumi up --target",
         assert.ok(run.ok, run.error?.message);
         assert.deepEqual(connectionsTouched(run), ["acme"], "only acme's resources were operated on");
         const issuedBeforeCutoff = sim.resourcesAt(REVOCATION, CERTIFICATE_TYPE).filter((c) => c.name.startsWith("acme-cert-") && c.createdAt < new Date(CUTOFF));
-        assert.deepEqual(issuedBeforeCutoff.map((c) => c.name), [], "acme still holds a certificate issued before the cutoff");
+        assert.deepEqual(
+            issuedBeforeCutoff.map((c) => c.name),
+            [],
+            "acme still holds a certificate issued before the cutoff",
+        );
         const acmeApp = sim.one(T.application, "acme-app").id;
         const registered = sim.resourcesAt(REVOCATION, T.credential).filter((c) => c.inputs.applicationId === acmeApp);
         assert.equal(registered.length, 1, "a revocation leaves one key credential, no overlap");
@@ -98,7 +109,10 @@ describe("revoking one connection of the example stack with pulumi up --target",
         await assert.rejects(sim.up(REVOCATION, stackProgram(REVOCATION), { config: stackConfig(CUTOFF), failAt }));
         const acmeApp = sim.one(T.application, "acme-app").id;
         const revokedStillRegistered = (at: Date) =>
-            sim.resourcesAt(at, T.credential).filter((c) => c.inputs.applicationId === acmeApp && c.createdAt < new Date(CUTOFF)).map((c) => c.name);
+            sim
+                .resourcesAt(at, T.credential)
+                .filter((c) => c.inputs.applicationId === acmeApp && c.createdAt < new Date(CUTOFF))
+                .map((c) => c.name);
         // The slot the revocation drops is deleted only at the end of a successful update.
         assert.ok(revokedStillRegistered(REVOCATION).length > 0, "the failed deploy should have left a revoked key credential registered");
 

@@ -53,11 +53,7 @@ describe("VendorConnection", function () {
     beforeEach(() => mocks.reset());
 
     async function declare(name: string, args: Partial<import("../../components").VendorConnectionArgs>, opts?: pulumi.ComponentResourceOptions) {
-        const connection = new components.VendorConnection(
-            name,
-            { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP, ...args },
-            opts,
-        );
+        const connection = new components.VendorConnection(name, { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP, ...args }, opts);
         await settle();
         return connection;
     }
@@ -65,15 +61,18 @@ describe("VendorConnection", function () {
     it("minimal connection: app, service principal, one certificate and key credential, the vault secret, consent", async () => {
         const connection = await declare("acme", {});
 
-        assert.deepEqual(names(mocks.resources), [
-            `${T.credential} acme-credential-b`,
-            `${T.application} acme-app`,
-            `${T.consent} acme-consent-MicrosoftGraph-User.Read.All`,
-            `${T.servicePrincipal} acme-sp`,
-            `${T.secret} acme-secret`,
-            `${T.connection} acme`,
-            `${T.certificate} acme-cert-b`,
-        ].sort());
+        assert.deepEqual(
+            names(mocks.resources),
+            [
+                `${T.credential} acme-credential-b`,
+                `${T.application} acme-app`,
+                `${T.consent} acme-consent-MicrosoftGraph-User.Read.All`,
+                `${T.servicePrincipal} acme-sp`,
+                `${T.secret} acme-secret`,
+                `${T.connection} acme`,
+                `${T.certificate} acme-cert-b`,
+            ].sort(),
+        );
 
         assert.deepEqual(mocks.one(T.application, "acme-app").inputs, {
             displayName: "acme",
@@ -135,10 +134,13 @@ describe("VendorConnection", function () {
             principalObjectId: fakeGuid("sp:acme-sp"),
             resourceObjectId: fakeGuid(`sp:${GRAPH}`),
         });
-        assert.deepEqual(mocks.invokes.map((i) => [i.token, i.inputs.clientId]), [
-            ["azuread:index/getClientConfig:getClientConfig", undefined],
-            ["azuread:index/getServicePrincipal:getServicePrincipal", GRAPH],
-        ]);
+        assert.deepEqual(
+            mocks.invokes.map((i) => [i.token, i.inputs.clientId]),
+            [
+                ["azuread:index/getClientConfig:getClientConfig", undefined],
+                ["azuread:index/getServicePrincipal:getServicePrincipal", GRAPH],
+            ],
+        );
 
         // Every child is parented to the component.
         assert.match(await valueOf(connection.urn), /::vendor-connections:index:VendorConnection::acme$/);
@@ -176,7 +178,10 @@ describe("VendorConnection", function () {
         const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.decode64(properties.value)), "");
         const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
         assert.equal(bags.length, 1);
-        const vaultThumbprint = createHash("sha1").update(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(bags[0].cert!)).getBytes(), "binary")).digest("hex").toUpperCase();
+        const vaultThumbprint = createHash("sha1")
+            .update(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(bags[0].cert!)).getBytes(), "binary"))
+            .digest("hex")
+            .toUpperCase();
         const active = new X509Certificate(pem(mocks.one(T.credential, "acme-credential-b")));
         assert.equal(vaultThumbprint, active.fingerprint.replace(/:/g, ""), "the vault holds the active (newest) certificate");
         assert.notEqual(vaultThumbprint, new X509Certificate(pem(mocks.one(T.credential, "acme-credential-a"))).fingerprint.replace(/:/g, ""));
@@ -209,7 +214,10 @@ describe("VendorConnection", function () {
             ],
         });
         assert.deepEqual(
-            mocks.ofType(T.consent).map((c) => [c.name, c.inputs.appRoleId, c.inputs.resourceObjectId]).sort(),
+            mocks
+                .ofType(T.consent)
+                .map((c) => [c.name, c.inputs.appRoleId, c.inputs.resourceObjectId])
+                .sort(),
             [
                 ["archiver-consent-MicrosoftGraph-User.Read.All", USER_READ_ALL, fakeGuid(`sp:${GRAPH}`)],
                 ["archiver-consent-Office365ExchangeOnline-full_access_as_app", FULL_ACCESS_AS_APP, fakeGuid(`sp:${EXCHANGE}`)],
@@ -247,7 +255,13 @@ describe("VendorConnection", function () {
     it("rejects a certificate connection whose name is longer than a certificate's common name allows", () => {
         const name = "a".repeat(65);
         assert.throws(
-            () => new components.VendorConnection(name, { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP, secretName: "acme-certificate" }),
+            () =>
+                new components.VendorConnection(name, {
+                    permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }],
+                    vault,
+                    now: AFTER_OVERLAP,
+                    secretName: "acme-certificate",
+                }),
             (err: Error) => {
                 assert.match(err.message, /\nname: "a{65}" is 65 characters long; a certificate connection's name is its certificates' common name, so use at most 64\./);
                 return true;
@@ -276,11 +290,12 @@ describe("VendorConnection", function () {
         await declare("acme", { grantConsent: false });
         assert.deepEqual(mocks.ofType(T.consent), []);
         // Only who is deploying (an owner of what it creates); no API's roles.
-        assert.deepEqual(mocks.invokes.map((i) => i.token), ["azuread:index/getClientConfig:getClientConfig"]);
+        assert.deepEqual(
+            mocks.invokes.map((i) => i.token),
+            ["azuread:index/getClientConfig:getClientConfig"],
+        );
         // An admin's "Grant admin consent" in the portal grants what the application asks for.
-        assert.deepEqual(mocks.one(T.application, "acme-app").inputs.requiredResourceAccesses, [
-            { resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] },
-        ]);
+        assert.deepEqual(mocks.one(T.application, "acme-app").inputs.requiredResourceAccesses, [{ resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] }]);
     });
 
     it("suspended: no certificate, no key credential, sign-in disabled, secret disabled, no readers", async () => {
@@ -305,10 +320,14 @@ describe("VendorConnection", function () {
         const cutoff = "2026-11-28T10:00:00Z";
         const connection = await declare("acme", { now: IN_OVERLAP, revokeIssuedBefore: cutoff });
         const certs = mocks.ofType(T.certificate);
-        assert.deepEqual(certs.map((c) => [c.name, c.inputs.identity, c.inputs.notBefore]), [
-            ["acme-cert-b", `window:2026-11-23T00:00:00Z;revoked:${cutoff}`, cutoff],
-        ]);
-        assert.deepEqual(mocks.ofType(T.credential).map((c) => c.name), ["acme-credential-b"]);
+        assert.deepEqual(
+            certs.map((c) => [c.name, c.inputs.identity, c.inputs.notBefore]),
+            [["acme-cert-b", `window:2026-11-23T00:00:00Z;revoked:${cutoff}`, cutoff]],
+        );
+        assert.deepEqual(
+            mocks.ofType(T.credential).map((c) => c.name),
+            ["acme-credential-b"],
+        );
         const x509 = new X509Certificate(pem(mocks.one(T.credential, "acme-credential-b")));
         assert.ok(Date.parse(x509.validFrom) >= Date.parse(cutoff));
         const inventory = await valueOf(components.inventoryOf(connection));
@@ -372,14 +391,19 @@ describe("VendorConnection", function () {
 
     it("reports a future revocation cutoff once, even when the rest of the settings are valid", () => {
         assert.throws(
-            () => new components.VendorConnection("acme", { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP, revokeIssuedBefore: "2099-01-01T00:00:00Z" }),
+            () =>
+                new components.VendorConnection("acme", {
+                    permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }],
+                    vault,
+                    now: AFTER_OVERLAP,
+                    revokeIssuedBefore: "2099-01-01T00:00:00Z",
+                }),
             (err: Error) => err.message.split("\n").filter((line) => line.startsWith("revokeIssuedBefore:")).length === 1,
         );
     });
 });
 
 describe("VendorConnection in preview", function () {
-
     it("declares the same resources in preview (unknown outputs) as in an update: nothing is declared inside apply", async () => {
         const update = await declareOnce(false);
         const preview = await declareOnce(true);
@@ -402,7 +426,10 @@ describe("VendorConnection in preview", function () {
         await pulumi.runtime.setMocks(mocks, "vendor-connections", "test", preview);
         const { VendorConnection } = await import("../../components");
         new VendorConnection("acme", {
-            permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }, { api: "Office365ExchangeOnline", roles: ["full_access_as_app"] }],
+            permissions: [
+                { api: "MicrosoftGraph", roles: ["User.Read.All"] },
+                { api: "Office365ExchangeOnline", roles: ["full_access_as_app"] },
+            ],
             readers: ["44444444-4444-4444-a444-444444444444"],
             vault,
             now: IN_OVERLAP,

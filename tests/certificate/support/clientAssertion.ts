@@ -71,12 +71,7 @@ export function verifyClientAssertion(jwt: string, registered: readonly X509Cert
     if (expect.now < new Date(certificate.validFrom) || expect.now > new Date(certificate.validTo)) {
         return { ok: false, reason: "the certificate is not valid now" };
     }
-    const signed = verify(
-        "sha256",
-        Buffer.from(`${parts[0]}.${parts[1]}`),
-        { key: certificate.publicKey, ...padding(header.alg) },
-        Buffer.from(parts[2], "base64url"),
-    );
+    const signed = verify("sha256", Buffer.from(`${parts[0]}.${parts[1]}`), { key: certificate.publicKey, ...padding(header.alg) }, Buffer.from(parts[2], "base64url"));
     if (!signed) {
         return { ok: false, reason: "the signature does not verify with the certificate's public key" };
     }
@@ -97,9 +92,7 @@ export function verifyClientAssertion(jwt: string, registered: readonly X509Cert
 }
 
 function padding(algorithm: unknown): { padding: number; saltLength?: number } {
-    return algorithm === "PS256"
-        ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
-        : { padding: constants.RSA_PKCS1_PADDING };
+    return algorithm === "PS256" ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : { padding: constants.RSA_PKCS1_PADDING };
 }
 
 function encode(value: object): string {

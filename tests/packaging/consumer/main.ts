@@ -56,11 +56,18 @@ const mocks: pulumi.runtime.Mocks = {
             const created = await runSerializedProvider(serialized, inputs);
             return { id: created.id, state: { ...inputs, ...created.outs } };
         }
-        const outputs: Record<string, unknown> = {
-            "azure-native:keyvault:Vault": { name: args.inputs.vaultName, properties: { ...args.inputs.properties, vaultUri: `https://${args.inputs.vaultName}.vault.azure.net/` } },
-            "azure-native:keyvault:Secret": { name: args.inputs.secretName, properties: { secretUri: `https://${args.inputs.vaultName}.vault.azure.net/secrets/${args.inputs.secretName}` } },
-            "azuread:index/application:Application": { clientId: "00000000-0000-4000-a000-00000000000a" },
-        }[args.type] ?? {};
+        const outputs: Record<string, unknown> =
+            {
+                "azure-native:keyvault:Vault": {
+                    name: args.inputs.vaultName,
+                    properties: { ...args.inputs.properties, vaultUri: `https://${args.inputs.vaultName}.vault.azure.net/` },
+                },
+                "azure-native:keyvault:Secret": {
+                    name: args.inputs.secretName,
+                    properties: { secretUri: `https://${args.inputs.vaultName}.vault.azure.net/secrets/${args.inputs.secretName}` },
+                },
+                "azuread:index/application:Application": { clientId: "00000000-0000-4000-a000-00000000000a" },
+            }[args.type] ?? {};
         // The connection scopes its role assignments from the vault's ARM id.
         const id =
             args.type === "azure-native:keyvault:Vault"
