@@ -5,7 +5,7 @@ import { connectionName, evaluateStackProgram, generatedStackConfig } from "./ge
 import { positiveIntegerFromEnv, printTable, printVerdict, ratio } from "./measure";
 import { minimalOperations } from "./minimalOperations";
 
-// Issue 6, item 3: rotation blast radius. The stack program (index.ts) with 200 connections is
+// Rotation blast radius (docs/benchmarks.md). The stack program (index.ts) with 200 connections is
 // deployed again and again through the redeploy simulator (tests/simulator), which replays
 // `pulumi up` with state carried between runs and counts every resource operation. Certificates
 // come from the simulator's fake issuer: the operations are what matters here, and a real RSA key

@@ -5,8 +5,8 @@ import { promisify } from "node:util";
 import { KEY_SIZES, KeySize, issueCertificate } from "../components/certificate";
 import { allAtOnce, coefficientOfVariation, elapsed, mean, ms, optionalPositiveIntegerFromEnv, positiveIntegerListFromEnv, printTable, printVerdict, ratio } from "./measure";
 
-// Issue 2, item 5: the cost of issuing a certificate against bare native RSA key generation of the
-// same size, measured in the same run, serially and 8 at a time. Targets: issuing costs at most
+// The cost of issuing a certificate (docs/benchmarks.md) against bare native RSA key generation of
+// the same size, measured in the same run, serially and 8 at a time. Targets: issuing costs at most
 // 1.25x bare key generation; 8 concurrent issues finish at least 1.6x faster than 8 serial ones.
 //
 // RSA key generation time is random (prime search): measured here, one 2048-bit key takes from a

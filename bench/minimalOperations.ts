@@ -1,6 +1,7 @@
 // The fewest resource operations a deploy must perform on one connection, derived from what the
-// product promises (DESIGN.md, rotation model) and from the certificates the connection holds
-// before the deploy, not from any mechanism (slots, windows, identities) that meets the promise:
+// product promises (docs/architecture.md#rotation-invariants) and from the certificates the
+// connection holds before the deploy, not from any mechanism (slots, windows, identities) that
+// meets the promise:
 //
 // - Bounded exposure and revocation: every certificate the connection holds that has expired, or
 //   was issued before the revocation cutoff, must go. Each is registered on the application as a

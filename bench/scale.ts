@@ -1,7 +1,7 @@
 import { megabytes, ms, positiveIntegerFromEnv, positiveIntegerListFromEnv, printTable, printVerdict, ratio, runInChild } from "./measure";
 import type { ScaleSample } from "./scaleChild";
 
-// Issue 6, item 1: evaluation scale. The stack program (index.ts: VendorVault + one
+// Evaluation scale (docs/benchmarks.md). The stack program (index.ts: VendorVault + one
 // VendorConnection per configured connection) with N generated connections, under the offline
 // mock engine `npm run plan` uses, each N in a fresh process (bench/scaleChild.ts) so that peak
 // memory is that N's own. Goals: t(500)/t(50) at most 11 (linear: 10), and our cost per resource

@@ -14,7 +14,7 @@ import { elapsed, reportToParent } from "./measure";
 //                                       of the stack's own types (minimal inputs, no components'
 //                                       logic, no outputs read) as the stack registered
 // Both run under the offline mock engine that `npm run plan` uses. Only evaluation is timed: the
-// modules are loaded first (start-up time is issue 6, item 2), and the clock stops once every
+// modules are loaded first (bench/startup.ts measures start-up), and the clock stops once every
 // registration has been answered (settle), as the engine waits for a program before it finishes.
 
 export interface ScaleSample {

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { planNodeArgs } from "../tests/support/planProcess";
 import { elapsed, median, ms, positiveIntegerFromEnv, printTable, printVerdict, ratio } from "./measure";
 
-// Issue 6, item 2: start-up, as whole processes (spawn to exit, wall clock), each run several
+// Start-up (docs/benchmarks.md), as whole processes (spawn to exit, wall clock), each run several
 // times and compared by median:
 // - `npm run plan`'s node process on the example stack, against a bare Pulumi program with one
 //   resource under the mock engine. Goal: at most 1.5x.

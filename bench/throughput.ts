@@ -6,7 +6,7 @@ import { certificateProvider } from "../components/certificate/provider";
 import { toRfc3339 } from "../components/time";
 import { allAtOnce, elapsed, ms, positiveIntegerFromEnv, printTable, printVerdict, ratio } from "./measure";
 
-// Issue 6, item 4: issuance throughput at deploy time. A tenant-wide revocation of 200
+// Issuance throughput at deploy time (docs/benchmarks.md). A tenant-wide revocation of 200
 // connections makes one `pulumi up` create 200 certificates at once: the engine starts every
 // independent create without a limit (`pulumi up --parallel` defaults to unbounded), and one
 // dynamic provider host process runs them all, with the provider deserialized once
