@@ -1,3 +1,4 @@
-// The certificate engine and its dynamic resource (issue 2, items 2 and 3). Only re-exports.
+// The certificate engine (docs/architecture.md#certificates-on-nodes-crypto) and its dynamic resource.
+// Only re-exports.
 export * from "./issue";
 export * from "./resource";

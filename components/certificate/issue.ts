@@ -37,7 +37,8 @@ export interface IssuedCertificate {
 }
 
 /**
- * Issues a certificate with a fresh RSA key, unique to one vendor connection (issue 2, item 2).
+ * Issues a certificate with a fresh RSA key, unique to one vendor connection
+ * (docs/architecture.md#rotation-invariants, 6: uniqueness).
  * Rejects bad options with a ValidationError naming each option and what is allowed; the promise
  * rejects rather than the call throwing, so callers handle one failure path.
  */

@@ -10,7 +10,10 @@ export interface CertificateOutputs extends IssuedCertificate {
     organization?: string;
     keySize: number;
     identity: string;
-    /** The real instant of creation (RFC 3339); state only, never an input (DESIGN.md, avoid). */
+    /**
+     * The real instant of creation (RFC 3339); state only, never an input, or every deploy would see
+     * a change (docs/architecture.md#component-design-rules: no randomness or Date.now in inputs).
+     */
     issuedAt: string;
 }
 
@@ -25,7 +28,7 @@ export interface CertificateOutputs extends IssuedCertificate {
  *
  * Certificates are immutable, so there is no update: every input change is a replacement, created
  * before the old one is deleted so that a rotation never leaves a connection without a credential
- * (DESIGN.md, rotation invariant 1).
+ * (docs/architecture.md#rotation-invariants, 1: continuity).
  */
 export const certificateProvider: pulumi.dynamic.ResourceProvider<CertificateInputs, CertificateOutputs> = {
     async check(_olds, news) {

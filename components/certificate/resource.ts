@@ -5,21 +5,24 @@ import { certificateProvider } from "./provider";
 
 /**
  * The Certificate's type token. Permanent: changing it (or the module/type passed to
- * dynamic.Resource below) would replace every live certificate (STYLE.md).
+ * dynamic.Resource below) would replace every live certificate
+ * (docs/architecture.md#component-design-rules: type tokens are permanent).
  */
 export const CERTIFICATE_RESOURCE_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Certificate";
 
-/** The outputs that hold key material: secret in state, never in plan output (DESIGN.md, security). */
+/** The outputs that hold key material: secret in state, never in plan output (docs/security.md#where-key-material-exists). */
 const SECRET_OUTPUTS = ["privateKeyPem", "pfxBase64"];
 
 /**
  * Validity is two explicit RFC 3339 instants computed by the pure rotation schedule, not a lifetime
- * resolved to dates when the certificate is created. Decision (issue 2, item 3), because then:
- * - the dates are known at preview, so `pulumi preview` is honest (DESIGN.md, invariant 7) and the
+ * resolved to dates when the certificate is created, because then:
+ * - the dates are known at preview, so `pulumi preview` is honest
+ *   (docs/architecture.md#rotation-invariants, 7: honest preview) and the
  *   Entra key credential's start and end dates are known before deploy rather than unknown;
  * - `npm run plan` shows exact validity for any date it is asked about;
- * - the inputs change only when the schedule opens a new window (invariant 4, idempotence), while
- *   the real issue time, which cannot be an input, is kept in state as `issuedAt`.
+ * - the inputs change only when the schedule opens a new window
+ *   (docs/architecture.md#rotation-invariants, 4: idempotence), while the real issue time, which
+ *   cannot be an input, is kept in state as `issuedAt`.
  */
 export interface CertificateArgs {
     /** Subject CN, 1 to 64 characters. */
@@ -40,7 +43,8 @@ export interface CertificateArgs {
 }
 
 /**
- * A short-lived client certificate with its own RSA key, kept in Pulumi state (issue 2, item 3).
+ * A short-lived client certificate with its own RSA key, kept in Pulumi state
+ * (docs/security.md#where-key-material-exists).
  * Any change of input replaces it, the new one created before the old one is deleted.
  */
 export class Certificate extends pulumi.dynamic.Resource {
@@ -88,8 +92,9 @@ export class Certificate extends pulumi.dynamic.Resource {
 }
 
 /**
- * Plain values are judged at once, so a bad literal fails where it is written (STYLE.md); values
- * still to be computed are judged by the provider's check, which Pulumi runs at preview.
+ * Plain values are judged at once, so a bad literal fails where it is written
+ * (docs/architecture.md#component-design-rules); values still to be computed are judged by the
+ * provider's check, which Pulumi runs at preview.
  */
 function rejectBadPlainArgs(name: string, args: CertificateArgs): void {
     const plain: Record<string, unknown> = {};

@@ -7,10 +7,10 @@ import { DEFAULT_KEY_SIZE, EARLIEST_YEAR, KEY_SIZES, KeySize, LATEST_YEAR, MAX_L
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Every problem with the options, each located by its option name (issue 2: "Bad options throw an
- * Error naming the option and what is allowed"). Returns values rather than throwing so that the
- * dynamic provider's check can report them as per-property failures. Validity is judged on whole
- * seconds, the precision the certificate records.
+ * Every problem with the options, each located by its option name and saying what is allowed.
+ * Returns values rather than throwing so that the dynamic provider's check can report them as
+ * per-property failures. Validity is judged on whole seconds, the precision the certificate
+ * records.
  */
 export function issueOptionIssues(options: IssueCertificateOptions): ValidationIssue[] {
     const issues: ValidationIssue[] = [];

@@ -6,10 +6,10 @@ import { dirname } from "node:path";
 // the TypeScript compiler and reads the npm package tree (about 0.3 s here). Loading the SDK
 // already costs as much again: its closure code loads that compiler and npm's tree reader up front
 // (about 0.35 s, a third of planning the example stack). The offline plan never runs a provider
-// (its engine answers from the inputs), so `npm run plan` does without both (issue 6, item 2:
-// start-up). The tests keep serializing for real: tests/support/mocks.ts loads the serialized
-// certificate provider and issues with it, so a closure that cannot be shipped still fails
-// `npm test`.
+// (its engine answers from the inputs), so `npm run plan` does without both
+// (docs/architecture.md#offline-plan-engine-and-loader). The tests keep serializing for real:
+// tests/support/mocks.ts loads the serialized certificate provider and issues with it, so a closure
+// that cannot be shipped still fails `npm test`.
 
 /** What a dynamic resource registers as its provider when the plan skips serialization. */
 export const OFFLINE_PROVIDER_TEXT = "(not serialized: the offline plan runs no provider)";

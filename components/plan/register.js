@@ -1,12 +1,12 @@
 // @ts-check
 "use strict";
-// `npm run plan` loads the example stack's TypeScript through this require hook instead of
-// ts-node (issue 6, item 2: start-up). Each file is transpiled once with TypeScript's
-// transpileModule (no type checking: `npm test` and CI type-check the project) and the JavaScript
-// is kept in node_modules/.cache, keyed by a hash of everything that decides the output: the
-// source, tsconfig.json, the TypeScript version and this file. A later run with nothing changed
-// reads the cached JavaScript and never loads the TypeScript compiler (about 0.5 s here); an
-// edited file gets a new key, so the cache cannot serve stale code.
+// `npm run plan` loads the example stack's TypeScript through this require hook instead of ts-node,
+// to start fast (docs/architecture.md#offline-plan-engine-and-loader). Each file is transpiled once
+// with TypeScript's transpileModule (no type checking: `npm test` and CI type-check the project)
+// and the JavaScript is kept in node_modules/.cache, keyed by a hash of everything that decides the
+// output: the source, tsconfig.json, the TypeScript version and this file. A later run with nothing
+// changed reads the cached JavaScript and never loads the TypeScript compiler (about 0.5 s here);
+// an edited file gets a new key, so the cache cannot serve stale code.
 // Plain JavaScript because it is what makes TypeScript loadable. Why not a library: tsx (esbuild,
 // with its own cache) planned the example stack in 1.05 s against 0.62 s through this file, and
 // ts-node has no cache at all.

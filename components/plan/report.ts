@@ -22,7 +22,7 @@ export interface PlannedNotify {
     events: string[];
 }
 
-/** Issue 5's keys come first and keep their shape; the defense-in-depth keys follow them. */
+/** The keys the plan has always printed come first and keep their shape (scripts read them); the defense-in-depth keys follow them. */
 export interface PlannedConnection extends Omit<DefenseInventory, "notify"> {
     name: string;
     displayName: string;
