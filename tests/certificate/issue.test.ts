@@ -6,9 +6,9 @@ import { toRfc3339 } from "../../components/time";
 import { AssertionAlgorithm, signClientAssertion, verifyClientAssertion } from "./support/clientAssertion";
 import { openssl, withPrivateDir, writePrivateFile } from "./support/openssl";
 
-// Issue 2, items 2 and 4: every artifact is checked by a client other than node-forge (openssl,
-// Node's X509Certificate and TLS, a JWT client assertion verified as Entra does). Key material is
-// only ever compared as booleans or hashes, so a failure cannot print it.
+// Every artifact is checked by a client other than node-forge (openssl, Node's X509Certificate and
+// TLS, a JWT client assertion verified as Entra does). Key material is only ever compared as
+// booleans or hashes, so a failure cannot print it.
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -200,7 +200,7 @@ describe("issueCertificate", () => {
         }
     });
 
-    describe("uniqueness (DESIGN.md, invariant 6)", () => {
+    describe("uniqueness: each certificate has a key pair and a serial of its own", () => {
         it("never gives two certificates the same key or serial", () => {
             assert.ok(issued.length >= 4, `only ${issued.length} certificates were issued`);
             const moduli = issued.map((c) =>

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import { CertificateInputs, INPUT_NAMES, UNKNOWN } from "../../components/certificate/inputs";
 import { CertificateOutputs, certificateProvider } from "../../components/certificate/provider";
 
-// The provider's check and diff, called in process (issue 2, item 3). The serialized form, and
-// create with a real key, are exercised in resource.test.ts.
+// The provider's check and diff, called in process. The serialized form, and create with a real
+// key, are exercised in resource.test.ts.
 
 const inputs: CertificateInputs = {
     commonName: "acme",

@@ -6,9 +6,9 @@ import { ValidationError } from "../../components/errors";
 import { loadSerializedProvider } from "../support/dynamicProvider";
 import { valueOf } from "./support/outputs";
 
-// The Certificate dynamic resource under the Pulumi mock engine (issue 2, item 3): what it
-// registers, which outputs it asks the engine to keep secret, and its serialized provider, loaded
-// as `pulumi up`'s dynamic provider host loads it, issuing a real certificate.
+// The Certificate dynamic resource under the Pulumi mock engine: what it registers, which outputs
+// it asks the engine to keep secret, and its serialized provider, loaded as `pulumi up`'s dynamic
+// provider host loads it, issuing a real certificate.
 
 interface Registration {
     type: string;

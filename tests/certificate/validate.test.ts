@@ -4,8 +4,8 @@ import { IssueCertificateOptions, KEY_SIZES, MAX_LIFETIME_DAYS, issueCertificate
 import { issueOptionIssues } from "../../components/certificate/validate";
 import { ValidationError } from "../../components/errors";
 
-// Issue 2, item 2: bad options throw an Error naming the option and what is allowed. None of these
-// reaches key generation, so they cost nothing.
+// Bad options throw an Error naming the option and what is allowed. None of these reaches key
+// generation, so they cost nothing.
 
 const DAY = 24 * 60 * 60 * 1000;
 const start = new Date("2026-03-01T00:00:00Z");

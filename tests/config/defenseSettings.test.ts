@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import { issueLines } from "../support/validation";
 import { parseStackConfig } from "../../components/config";
 
-// The defense-in-depth settings (issue 7) in stack config: accepted as given, and judged by the
-// components' own validators, so every error names its config path.
+// The defense-in-depth settings (docs/security.md#defense-in-depth) in stack config: accepted as
+// given, and judged by the components' own validators, so every error names its config path.
 
 const NOW = new Date("2026-12-01T09:00:00Z");
 const graph = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];

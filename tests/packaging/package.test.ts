@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as semver from "semver";
 import { ConsumerProject, REPOSITORY, addFile, addFixture, compile, createConsumerProject, findPackage, installedPackages, runProgram } from "./consumerProject";
 
-// The package as consumers get it (issue 5): `npm pack` of this repository, installed into a
+// The package as consumers get it: `npm pack` of this repository, installed into a
 // project of its own. `import { VendorConnection, VendorVault } from "vendor-connections"` must
 // type-check against the shipped .d.ts files and run as plain JavaScript; the README's example
 // must compile against the same package. Packing builds dist/ first (npm runs `prepack`). The

@@ -5,9 +5,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { type PlanResult, projectRoot, runPlan } from "../support/planProcess";
 
-// `npm run plan` on the example stack's defense-in-depth settings (issue 7): the security scanner
-// pinned to its ranges in report-only mode and notified by webhook, and backup switched to
-// federation and then revoked. The JSON keeps issue 5's shape; the new keys come after it.
+// `npm run plan` on the example stack's defense-in-depth settings
+// (docs/security.md#defense-in-depth): the security scanner pinned to its ranges in report-only
+// mode and notified by webhook, and backup switched to federation and then revoked. The JSON keeps
+// the keys it printed before these settings, in their order, so scripts that read them still do;
+// the new keys come after them.
 
 const AT = "2026-12-01T09:00:00Z";
 
@@ -41,7 +43,7 @@ describe("npm run plan: defense in depth", function () {
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it("adds credential, allowedIpRanges and notify after issue 5's keys", () => {
+    it("adds credential, allowedIpRanges and notify after the keys it printed before, which keep their order", () => {
         for (const connection of example.json.connections) {
             assert.deepEqual(Object.keys(connection), [
                 "name",

@@ -7,10 +7,10 @@ import { promisify } from "node:util";
 import { OFFLINE_PROVIDER_TEXT } from "../../components/plan/providerSerialization";
 import { planNodeArgs, projectRoot, runPlan } from "../support/planProcess";
 
-// What makes `npm run plan` start fast (issue 6, item 2) must not change what it prints: the
-// caching TypeScript loader (components/plan/register.js) and the skipped provider serialization
-// with the modules only serialization needs left unloaded (components/plan/providerSerialization.ts),
-// each checked on its own and against ts-node.
+// What makes `npm run plan` start fast (bench/startup.ts measures it) must not change what it
+// prints: the caching TypeScript loader (components/plan/register.js) and the skipped provider
+// serialization with the modules only serialization needs left unloaded
+// (components/plan/providerSerialization.ts), each checked on its own and against ts-node.
 
 const run = promisify(execFile);
 const REGISTER = join(projectRoot, "components", "plan", "register.js");

@@ -210,7 +210,7 @@ function revokedBy(r: Replay, i: number, connection: ConnectionName): ResourceVe
         .filter((certificate) => certificate.createdAt < cutoff && kept.has(`${certificate.name.slice(`${connection}-cert-`.length)}=${String(certificate.inputs.identity)}`));
 }
 
-/** True when every gap between deploys is at most the connection's renewBefore: DESIGN.md's precondition for continuity. */
+/** True when every gap between deploys is at most the connection's renewBefore: the precondition of continuity (docs/architecture.md#rotation-invariants, 1). */
 function deploysOftenEnough(r: Replay, connection: ConnectionName, from = 0, to = r.deploys.length): boolean {
     return r.deploys.slice(from, to).every((d, i) => i === 0 || d.at.getTime() - r.deploys[from + i - 1].at.getTime() <= r.policies[connection].renewBeforeMs);
 }

@@ -57,7 +57,7 @@ describe("rotation: certificate policy", () => {
                 /^P15DT1S is more than half of lifetime P30D; use a duration between PT1S and P15D\.$/,
             );
         });
-        it("gives the example message of the design", () => {
+        it("refuses renewBefore P20D for lifetime P30D, naming both and the range allowed", () => {
             assertOneIssue(
                 () => resolve({ lifetime: "P30D", renewBefore: "P20D" }),
                 `${PATH}.renewBefore`,

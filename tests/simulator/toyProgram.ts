@@ -19,7 +19,8 @@ export function inProcessCreates(): number {
 
 const toyProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs) {
-        // Required inside the method: Pulumi serializes this closure (STYLE.md).
+        // Required inside the method: Pulumi serializes this closure (docs/architecture.md#component-design-rules:
+        // dynamic providers are self-contained).
         const crypto = require("crypto") as typeof import("crypto");
         created += 1;
         const digest = crypto.createHash("sha256").update(String(inputs.seed)).digest("hex");
