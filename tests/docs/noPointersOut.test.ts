@@ -61,7 +61,8 @@ const BESIDE_THE_REPOSITORY = /(?:^|[^\w./-])(?:\.\.\/)+shared\//;
 
 /**
  * A Markdown file named in text, with its anchor: `docs/security.md#algorithms`, `README.md`,
- * `../notes.md`. Not one inside a URL or another project's path: the name must start the token.
+ * `components/graph/README.md`. Not one inside a URL or another project's path: the name must start
+ * the token.
  */
 const MARKDOWN_CITATION = /(?<![\w./:@-])((?:\.{1,2}\/)*(?:[\w.-]+\/)*[\w.-]+\.md)(?:#([\w-]+))?(?![\w/-])/g;
 
@@ -220,7 +221,7 @@ describe("no pointers out of the repository", () => {
             assert.equal(githubSlug("Certificates on Node's crypto"), "certificates-on-nodes-crypto");
             assert.equal(githubSlug("Delete before replace: key credentials"), "delete-before-replace-key-credentials");
             assert.equal(githubSlug("`pulumi up` on a schedule"), "pulumi-up-on-a-schedule");
-            assert.equal(githubSlug("The [redeploy](x.md) simulator"), "the-redeploy-simulator");
+            assert.equal(githubSlug(`The [redeploy](${md("x")}) simulator`), "the-redeploy-simulator");
         });
     });
 });
