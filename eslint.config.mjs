@@ -5,6 +5,7 @@
 // pure style is Prettier's, and nothing else is judged. The rules that were tried and left off
 // are listed at the end, with why.
 import pulumi from "@pulumi/eslint-plugin";
+import { defineConfig, globalIgnores } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 /** Rules that need no type information: they run on every file, TypeScript or JavaScript. */
@@ -137,9 +138,9 @@ const typeAwareRules = {
     "@typescript-eslint/no-deprecated": "error",
 };
 
-export default tseslint.config(
+export default defineConfig(
     // Build output, installed packages and local experiments are not the repository's code.
-    { ignores: ["dist/", "node_modules/", "scratch/", ".tmp/"] },
+    globalIgnores(["dist/", "node_modules/", "scratch/", ".tmp/"]),
     {
         files: ["**/*.ts", "**/*.js", "**/*.mjs"],
         linterOptions: { reportUnusedDisableDirectives: "error" },
