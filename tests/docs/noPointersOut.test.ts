@@ -32,7 +32,6 @@ function trackedFiles(): string[] {
 }
 
 const files = trackedFiles();
-const fileSet = new Set(files);
 const texts = new Map<string, string>();
 for (const file of files) {
     let text: string;
@@ -104,10 +103,18 @@ function githubSlug(heading: string): string {
         .replace(/\s/g, "-");
 }
 
-/** Where a cited path may lead: from the citing file's folder, then from the root; none that leaves the repository. */
-function resolveCitation(citing: string, cited: string): string[] {
-    const candidates = [posix.normalize(posix.join(posix.dirname(citing), cited)), posix.normalize(cited)];
-    return candidates.filter((path) => !path.startsWith("../") && path !== "..");
+/**
+ * The file a cited path names: from the citing file's folder, then from the root, never out of the
+ * repository; a bare file name (`security.md`, as a link's text or a path built from parts) may be
+ * any file of that name the repository holds.
+ */
+function resolveCitation(citing: string, cited: string, pages: ReadonlyMap<string, string>): string | undefined {
+    const candidates = [posix.normalize(posix.join(posix.dirname(citing), cited)), posix.normalize(cited)].filter((path) => !path.startsWith("../") && path !== "..");
+    const found = candidates.find((path) => pages.has(path));
+    if (found !== undefined || cited.includes("/")) {
+        return found;
+    }
+    return [...pages.keys()].find((path) => posix.basename(path) === cited);
 }
 
 /** Whether a cited path is this repository's to hold: a bare file name, a relative path, or one under a folder the repository has. */
@@ -115,8 +122,8 @@ function isRepositoryPath(cited: string): boolean {
     return !cited.includes("/") || cited.startsWith("./") || cited.startsWith("../") || REPOSITORY_ROOTS.has(cited.slice(0, cited.indexOf("/")));
 }
 
-/** What is wrong with one line of `file`: each pointer out it holds. */
-function pointersOut(file: string, line: string, holds: (path: string) => string | undefined): string[] {
+/** What is wrong with one line of `file`, given the repository's files and their text: each pointer out it holds. */
+function pointersOut(file: string, line: string, pages: ReadonlyMap<string, string>): string[] {
     const problems: string[] = [];
     const issue = ISSUE_NUMBER.exec(line);
     if (issue) {
@@ -130,10 +137,10 @@ function pointersOut(file: string, line: string, holds: (path: string) => string
         if (!isRepositoryPath(cited)) {
             continue;
         }
-        const target = resolveCitation(file, cited).find((path) => holds(path) !== undefined);
+        const target = resolveCitation(file, cited, pages);
         if (target === undefined) {
             problems.push(`names ${cited}, which the repository does not hold`);
-        } else if (anchor !== undefined && !anchorsOf(holds(target)!).has(anchor)) {
+        } else if (anchor !== undefined && !anchorsOf(pages.get(target)!).has(anchor)) {
             problems.push(`points to ${target}#${anchor}, a heading ${target} does not have`);
         }
     }
@@ -142,11 +149,12 @@ function pointersOut(file: string, line: string, holds: (path: string) => string
 
 /** Every pointer out in the tracked files, those about files and headings apart from the others. */
 function scan(): { citations: Finding[]; files: Finding[] } {
-    const holds = (path: string) => (fileSet.has(path) ? (texts.get(path) ?? "") : undefined);
+    // Every tracked file is held, a binary one with no text (and so no headings).
+    const pages = new Map(files.map((file) => [file, texts.get(file) ?? ""]));
     const findings = { citations: [] as Finding[], files: [] as Finding[] };
     for (const [file, text] of texts) {
         text.split("\n").forEach((line, index) => {
-            for (const problem of pointersOut(file, line, holds)) {
+            for (const problem of pointersOut(file, line, pages)) {
                 const kind = problem.startsWith("names ") || problem.startsWith("points to ") ? findings.files : findings.citations;
                 kind.push(`${file}:${index + 1}: ${problem}\n    ${line.trim()}`);
             }
@@ -180,8 +188,7 @@ describe("no pointers out of the repository", () => {
             "docs/architecture.md": "# Architecture\n## Rotation invariants\n## Certificates on Node's crypto\n```\n## not a heading\n```\n",
             "components/graph/README.md": "# Graph\n",
         };
-        const holds = (path: string) => pages[path];
-        const problems = (line: string, file = "components/x.ts") => pointersOut(file, line, holds);
+        const problems = (line: string, file = "components/x.ts") => pointersOut(file, line, new Map(Object.entries(pages)));
         const issue = (n: string) => ["issue", n].join(" ");
         const md = (name: string) => [name, "md"].join(".");
 
@@ -211,6 +218,8 @@ describe("no pointers out of the repository", () => {
                 `source file ${md("concepts/includes/permissions-ids")} in another repository`,
                 `"issue 8-conc", "speedup issue"`,
                 "issues.add(path, message)",
+                `see [${md("architecture")}](${md("docs/architecture")}#rotation-invariants)`,
+                `readFileSync(resolve(root, "docs", "${md("architecture")}"))`,
             ]) {
                 assert.deepEqual(problems(line), [], line);
             }
