@@ -76,4 +76,4 @@ export type ConnectionConfig = Omit<z.infer<typeof connectionSchema>, "credentia
 export type VaultConfig = z.infer<typeof vaultSchema>;
 
 /** The config keys of project `vendor-connections`, without the project prefix. */
-export const CONFIG_KEYS = ["vault", "connections", "revokeIssuedBefore"] as const;
+export const CONFIG_KEYS = ["vault", "connections", "revokeIssuedBefore", "deployerObjectId"] as const;

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { IssueCollector, joinPath } from "../errors";
 import { validateVaultSettings } from "../vault/validation";
 import { VaultClient, VaultFirewallPlan, planVaultFirewall } from "../vault/firewall";
-import { planConnection } from "../vendorConnection/validation";
+import { notAnObjectId, planConnection } from "../vendorConnection/validation";
+import { isGuid } from "../permissions";
 import { parseRevocationCutoff, resolveRevocationCutoff } from "../rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
 
@@ -13,6 +14,8 @@ export interface StackConfig {
     readonly vault: VaultConfig;
     /** Tenant-wide revocation cutoff (RFC 3339), applied to every connection. */
     readonly revokeIssuedBefore?: string;
+    /** Object id of the identity that runs this stack's deploys: an owner of every application and service principal. */
+    readonly deployerObjectId?: string;
     /** Connections in the order the configuration lists them. */
     readonly connections: readonly { readonly name: string; readonly settings: ConnectionConfig }[];
     /** Whether any connection sends rotation notices: the vault then needs its Event Grid system topic. */
@@ -48,6 +51,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
     const stackCutoff = raw.revokeIssuedBefore === "" ? undefined : raw.revokeIssuedBefore;
     if (stackCutoff !== undefined) {
         issues.collect(() => resolveRevocationCutoff([parseRevocationCutoff(stackCutoff, "revokeIssuedBefore")], now, "revokeIssuedBefore"));
+    }
+
+    // Empty is Pulumi.yaml's declared default for this optional key: whoever runs each deploy.
+    const deployerObjectId = raw.deployerObjectId === "" ? undefined : raw.deployerObjectId;
+    if (deployerObjectId !== undefined && (typeof deployerObjectId !== "string" || !isGuid(deployerObjectId))) {
+        issues.add("deployerObjectId", notAnObjectId(deployerObjectId));
     }
 
     const connections: { name: string; settings: ConnectionConfig }[] = [];
@@ -92,6 +101,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
     return {
         vault: vault!,
         revokeIssuedBefore: stackCutoff as string | undefined,
+        deployerObjectId: deployerObjectId as string | undefined,
         connections,
         needsVaultEvents: connections.some(({ settings }) => settings.notify !== undefined),
         vaultFirewall,

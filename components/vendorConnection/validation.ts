@@ -192,6 +192,7 @@ function cutoffList(value: ConnectionSettings["revokeIssuedBefore"]): readonly (
     return Array.isArray(value) ? value : [value as string | Date];
 }
 
-function notAnObjectId(value: unknown): string {
+/** The message for a value that should be an Entra object id. */
+export function notAnObjectId(value: unknown): string {
     return `${JSON.stringify(value)} is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.`;
 }
