@@ -70,23 +70,31 @@ describe("README and docs/", () => {
         const steps = workflow.jobs.up.steps;
         assert.ok(steps.some((s: any) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up"), "the workflow runs pulumi up");
         assert.ok(steps.findIndex((s: any) => s.run === "npm ci") < steps.findIndex((s: any) => s.uses?.startsWith("pulumi/actions@")), "npm ci before pulumi up");
-        const pin = steps.findIndex((s: any) => /VENDOR_CONNECTIONS_DEPLOY_INSTANT=\$\(date -u \+%Y-%m-%dT%H:%M:%SZ\)" >> "\$GITHUB_ENV"/.test(s.run ?? ""));
-        assert.ok(pin >= 0 && pin < steps.findIndex((s: any) => s.uses?.startsWith("pulumi/actions@")), "the deploy instant is pinned before pulumi up, so its preview and update agree");
         assert.equal(workflow.permissions["id-token"], "write", "OIDC sign-in, no stored Azure secret");
         assert.equal(workflow.concurrency["cancel-in-progress"], false, "a deploy is never interrupted");
         assert.ok(!/client-secret|ARM_CLIENT_SECRET/.test(workflowText), "no client secret");
     });
 
-    it("deploying for real pins one deploy instant, in the variable the program reads, before the plan, the preview and the update", () => {
-        const steps = codeBlocks(section("docs/operations.md", "Deploying for real"), "sh").find((block) => block.includes("pulumi up"));
-        assert.ok(steps, "the deploy steps show pulumi up");
+    for (const [title, what] of [
+        ["Deploying for real", "the first deploy"],
+        ["Compromise runbook", "the revocation deploy"],
+    ] as const) {
+        it(`${what} pins one deploy instant, in the variable the program reads, before the plan, the preview and the update`, () => {
+            assertPinnedBeforeDeploy(codeBlocks(section("docs/operations.md", title), "sh").find((block) => /^\s*pulumi up\s*(#.*)?$/m.test(block)));
+        });
+    }
+
+    function assertPinnedBeforeDeploy(steps: string | undefined): void {
+        assert.ok(steps, "the steps show pulumi up");
         const lines = steps.split("\n").map((line) => line.replace(/#.*$/, "").trim());
         const pin = lines.findIndex((line) => line === `export ${DEPLOY_INSTANT_VARIABLE}=$(date -u +%Y-%m-%dT%H:%M:%SZ)`);
         assert.ok(pin >= 0, `the deploy steps do not export ${DEPLOY_INSTANT_VARIABLE}`);
         for (const command of ["npm run plan", "pulumi preview", "pulumi up"]) {
-            assert.ok(lines.findIndex((line) => line.startsWith(command)) > pin, `${command} runs before the instant is pinned`);
+            const at = lines.findIndex((line) => line.startsWith(command));
+            assert.ok(at === -1 || at > pin, `${command} runs before the instant is pinned`);
         }
-    });
+        assert.ok(lines.some((line) => line.startsWith("pulumi up")), "the steps run pulumi up");
+    }
 
     it("the runbook's cutoff line is valid config for the connection it names", () => {
         const [snippet] = codeBlocks(section("docs/operations.md", "Compromise runbook"), "yaml");
