@@ -51,6 +51,7 @@ export const connectionSchema = strict({
     credential: federatedCredentialSchema.optional(),
     allowedIpRanges: texts.optional(),
     allowedIpRangesState: text.optional(),
+    readerIpRanges: texts.optional(),
     notify: notifySchema.optional(),
 });
 

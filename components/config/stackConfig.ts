@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { IssueCollector, joinPath } from "../errors";
 import { validateVaultSettings } from "../vault/validation";
-import { VaultClient, VaultFirewallPlan, planVaultFirewall } from "../vault/firewall";
+import { VaultFirewallPlan, VaultReader, planVaultFirewall } from "../vault/firewall";
+import { vaultReaderOf } from "../vendorConnection/vaultReader";
 import { notAnObjectId, planConnection } from "../vendorConnection/validation";
 import { isGuid } from "../permissions";
 import { parseRevocationCutoff, resolveRevocationCutoff } from "../rotation";
@@ -60,7 +61,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
     }
 
     const connections: { name: string; settings: ConnectionConfig }[] = [];
-    const vaultClients: VaultClient[] = [];
+    const vaultReaders: VaultReader[] = [];
     const rawConnections = raw.connections;
     if (rawConnections === undefined) {
         issues.add("connections", "is required: a map from connection name to its settings.");
@@ -81,7 +82,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
             // The connection's own cutoff is checked here with its path; the stack-wide one above.
             const plan = issues.collect(() => planConnection(name, settings, now, path));
             if (plan) {
-                vaultClients.push({ path, certificate: plan.secretName !== undefined, readers: plan.readers.length, allowedIpRanges: plan.allowedNetworks?.ipRanges });
+                vaultReaders.push(vaultReaderOf(plan, path));
             }
             if (plan?.secretName !== undefined) {
                 const other = secretNames.get(plan.secretName.toLowerCase());
@@ -95,7 +96,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         }
     }
 
-    const vaultFirewall = planVaultFirewall(vaultSettings?.allowedIpRanges, "vault.allowedIpRanges", vaultClients, issues);
+    const vaultFirewall = planVaultFirewall(vaultSettings?.allowedIpRanges, "vault.allowedIpRanges", vaultReaders, issues);
 
     issues.throwIfAny();
     return {

@@ -8,6 +8,7 @@ import { ResolvedPermission, isGuid } from "../permissions";
 import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
 import { toRfc3339 } from "../time";
 import { VaultReference, checkVaultAdmits } from "../vault";
+import { vaultReaderOf } from "./vaultReader";
 import { deployInstant } from "./clock";
 import { ApiLookup, requiredResourceAccesses } from "./apiPermissions";
 import { declareFederatedCredential } from "./federated";
@@ -88,6 +89,13 @@ export interface VendorConnectionArgs {
     allowedIpRanges?: string[];
     /** `enabled` blocks sign-ins outside `allowedIpRanges`; `reportOnly` only logs them, to try the ranges first. Default: enabled. */
     allowedIpRangesState?: AllowedIpRangesState;
+    /**
+     * Public IPv4 addresses or CIDR ranges (/8 or narrower) the readers fetch the certificate from,
+     * for a vault whose firewall admits only the networks it lists (VendorVault `allowedIpRanges`).
+     * Needs no Conditional Access licence. Plain values. Default: the IPv4 entries of
+     * `allowedIpRanges` (the networks the vendor signs in from).
+     */
+    readerIpRanges?: string[];
     /**
      * Tell the vendor when its certificate changes: an Event Grid subscription on the vault's
      * system topic sends this connection's SecretNewVersionCreated and SecretNearExpiry events to
@@ -440,7 +448,7 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
     }
     if (plan && isVaultReference(args.vault)) {
         const issues = new IssueCollector();
-        const client = { path: "", certificate: plan.secretName !== undefined, readers: plan.readers.length, allowedIpRanges: plan.allowedNetworks?.ipRanges };
+        const client = vaultReaderOf(plan, "");
         checkVaultAdmits(args.vault.allowedIpRanges, "vault.allowedIpRanges", client, issues);
         problems.push(...issues.issues.map(formatIssue));
     }

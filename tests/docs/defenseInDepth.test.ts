@@ -29,6 +29,7 @@ describe("docs/security.md Defense in depth", () => {
                 // As the section says: a federated connection has no certificate or readers.
                 delete connection.certificate;
                 delete connection.readers;
+                delete connection.readerIpRanges;
             }
             connections[name] = connection;
             assert.doesNotThrow(
