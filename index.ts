@@ -29,6 +29,7 @@ const connections = config.connections.map(
                 // The latest of this connection's cutoff and the tenant-wide one applies.
                 revokeIssuedBefore: [settings.revokeIssuedBefore, config.revokeIssuedBefore],
                 vault,
+                deployerObjectId: config.deployerObjectId,
                 now: deployInstant(),
             }),
         ] as const,

@@ -51,6 +51,7 @@ export const connectionSchema = strict({
     credential: federatedCredentialSchema.optional(),
     allowedIpRanges: texts.optional(),
     allowedIpRangesState: text.optional(),
+    readerIpRanges: texts.optional(),
     notify: notifySchema.optional(),
 });
 
@@ -75,4 +76,4 @@ export type ConnectionConfig = Omit<z.infer<typeof connectionSchema>, "credentia
 export type VaultConfig = z.infer<typeof vaultSchema>;
 
 /** The config keys of project `vendor-connections`, without the project prefix. */
-export const CONFIG_KEYS = ["vault", "connections", "revokeIssuedBefore"] as const;
+export const CONFIG_KEYS = ["vault", "connections", "revokeIssuedBefore", "deployerObjectId"] as const;

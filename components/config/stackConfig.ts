@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { IssueCollector, joinPath } from "../errors";
 import { validateVaultSettings } from "../vault/validation";
-import { VaultClient, VaultFirewallPlan, planVaultFirewall } from "../vault/firewall";
-import { planConnection } from "../vendorConnection/validation";
+import { VaultFirewallPlan, VaultReader, planVaultFirewall } from "../vault/firewall";
+import { vaultReaderOf } from "../vendorConnection/vaultReader";
+import { notAnObjectId, planConnection } from "../vendorConnection/validation";
+import { isGuid } from "../permissions";
 import { parseRevocationCutoff, resolveRevocationCutoff } from "../rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
 
@@ -13,6 +15,8 @@ export interface StackConfig {
     readonly vault: VaultConfig;
     /** Tenant-wide revocation cutoff (RFC 3339), applied to every connection. */
     readonly revokeIssuedBefore?: string;
+    /** Object id of the identity that runs this stack's deploys: an owner of every application and service principal. */
+    readonly deployerObjectId?: string;
     /** Connections in the order the configuration lists them. */
     readonly connections: readonly { readonly name: string; readonly settings: ConnectionConfig }[];
     /** Whether any connection sends rotation notices: the vault then needs its Event Grid system topic. */
@@ -50,8 +54,14 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         issues.collect(() => resolveRevocationCutoff([parseRevocationCutoff(stackCutoff, "revokeIssuedBefore")], now, "revokeIssuedBefore"));
     }
 
+    // Empty is Pulumi.yaml's declared default for this optional key: whoever runs each deploy.
+    const deployerObjectId = raw.deployerObjectId === "" ? undefined : raw.deployerObjectId;
+    if (deployerObjectId !== undefined && (typeof deployerObjectId !== "string" || !isGuid(deployerObjectId))) {
+        issues.add("deployerObjectId", notAnObjectId(deployerObjectId));
+    }
+
     const connections: { name: string; settings: ConnectionConfig }[] = [];
-    const vaultClients: VaultClient[] = [];
+    const vaultReaders: VaultReader[] = [];
     const rawConnections = raw.connections;
     if (rawConnections === undefined) {
         issues.add("connections", "is required: a map from connection name to its settings.");
@@ -72,7 +82,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
             // The connection's own cutoff is checked here with its path; the stack-wide one above.
             const plan = issues.collect(() => planConnection(name, settings, now, path));
             if (plan) {
-                vaultClients.push({ path, certificate: plan.secretName !== undefined, readers: plan.readers.length, allowedIpRanges: plan.allowedNetworks?.ipRanges });
+                vaultReaders.push(vaultReaderOf(plan, path));
             }
             if (plan?.secretName !== undefined) {
                 const other = secretNames.get(plan.secretName.toLowerCase());
@@ -86,12 +96,13 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         }
     }
 
-    const vaultFirewall = planVaultFirewall(vaultSettings?.allowedIpRanges, "vault.allowedIpRanges", vaultClients, issues);
+    const vaultFirewall = planVaultFirewall(vaultSettings?.allowedIpRanges, "vault.allowedIpRanges", vaultReaders, issues);
 
     issues.throwIfAny();
     return {
         vault: vault!,
         revokeIssuedBefore: stackCutoff as string | undefined,
+        deployerObjectId: deployerObjectId as string | undefined,
         connections,
         needsVaultEvents: connections.some(({ settings }) => settings.notify !== undefined),
         vaultFirewall,

@@ -1,3 +1,3 @@
 export * from "./vendorVault";
 export { validateVaultSettings, VaultSettings, SOFT_DELETE_RETENTION_DAYS } from "./validation";
-export { planVaultFirewall, checkVaultAdmits, VaultClient, VaultIpRule, VaultFirewallPlan } from "./firewall";
+export { planVaultFirewall, checkVaultAdmits, VaultReader, VaultIpRule, VaultFirewallPlan } from "./firewall";

@@ -1,5 +1,5 @@
 import { IssueCollector, joinPath } from "../errors";
-import { checkIpRanges } from "../network";
+import { IpRangeRules, checkIpRanges } from "../network";
 
 /** Plain settings of a vault, validated before any resource is declared. */
 export interface VaultSettings {
@@ -37,15 +37,12 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
     // ranges are refused here, at the same /8 bound as the Conditional Access named locations
     // (vendorConnection/networkPolicyPlan.ts). A single address is kept as a /32, the form Key Vault
     // stores, so the next deploy sees no diff (hashicorp/terraform-provider-azurerm#2164).
-    const ranges = checkIpRanges(allowedIpRanges, joinPath(path, "allowedIpRanges"), issues, {
-        service: "the Key Vault firewall",
-        ipv6: false,
-        publicOnly: true,
-        minPrefix: 8,
-        minPrefixReason:
-            "a wider range lets much of the internet reach the vault (0.0.0.0/0 all of it), which turns the firewall off; to allow every network, omit allowedIpRanges.",
-        whenEmpty: "which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow.",
-    });
+    const ranges = checkIpRanges(
+        allowedIpRanges,
+        joinPath(path, "allowedIpRanges"),
+        issues,
+        vaultFirewallRangeRules("which would deny every network; omit it to leave the vault reachable from all networks (access still needs RBAC), or list the ranges to allow."),
+    );
     const retention = softDeleteRetentionInDays ?? SOFT_DELETE_RETENTION_DAYS.default;
     if (!Number.isInteger(retention) || retention < SOFT_DELETE_RETENTION_DAYS.min || retention > SOFT_DELETE_RETENTION_DAYS.max) {
         issues.add(
@@ -62,5 +59,21 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
         location,
         allowedIpRanges: ranges,
         softDeleteRetentionInDays: retention,
+    };
+}
+
+/**
+ * What the vault firewall accepts in a list of ranges, wherever the list is written (the vault's own
+ * `allowedIpRanges`, a connection's `readerIpRanges`); `whenEmpty` says why an empty list is refused,
+ * `insteadOfWide` what to do instead of a range wider than /8.
+ */
+export function vaultFirewallRangeRules(whenEmpty: string, insteadOfWide = "to allow every network, omit allowedIpRanges."): IpRangeRules {
+    return {
+        service: "the Key Vault firewall",
+        ipv6: false,
+        publicOnly: true,
+        minPrefix: 8,
+        minPrefixReason: `a wider range lets much of the internet reach the vault (0.0.0.0/0 all of it), which turns the firewall off; ${insteadOfWide}`,
+        whenEmpty,
     };
 }

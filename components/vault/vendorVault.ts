@@ -44,9 +44,10 @@ export interface VendorVaultArgs {
      * Public IPv4 addresses or CIDR ranges (/8 or narrower) allowed to reach the vault. When given,
      * every other network is denied (trusted Azure services excepted), so list the networks the
      * vendors' readers fetch from (each connection's IPv4 `allowedIpRanges`: `planVaultFirewall`
-     * merges them; a connection whose readers it would block is refused), and the network the
-     * deploy runs from (deleting a secret goes through the vault's data plane). Default: reachable
-     * from all networks; RBAC still decides who may read.
+     * merges them; a connection whose readers it would block is refused), and your operators'
+     * networks. A deploy needs none: it writes secrets through ARM, which the firewall does not
+     * filter, and never deletes one. Default: reachable from all networks; RBAC still decides who
+     * may read.
      */
     allowedIpRanges?: string[];
     /** Days a deleted secret or vault stays recoverable, 7 to 90. Default: 90. */
@@ -118,17 +119,18 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
             { parent: this },
         );
 
-        if (args.auditLogWorkspaceId !== undefined) {
-            new monitor.DiagnosticSetting(
-                `${name}-audit`,
-                {
-                    resourceUri: vault.id,
-                    workspaceId: args.auditLogWorkspaceId,
-                    logs: [{ category: "AuditEvent", enabled: true }],
-                },
-                { parent: this },
-            );
-        }
+        const audit =
+            args.auditLogWorkspaceId === undefined
+                ? undefined
+                : new monitor.DiagnosticSetting(
+                      `${name}-audit`,
+                      {
+                          resourceUri: vault.id,
+                          workspaceId: args.auditLogWorkspaceId,
+                          logs: [{ category: "AuditEvent", enabled: true }],
+                      },
+                      { parent: this },
+                  );
 
         this.systemTopicName = args.eventNotifications
             ? new eventgrid.SystemTopic(
@@ -145,8 +147,11 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
               ).name
             : undefined;
 
-        this.vaultId = vault.id;
-        this.vaultName = vault.name;
+        // Connections write their secrets and grant their readers against these: with an audit log,
+        // nothing is published or readable before reads are logged.
+        const auditReady = audit ? audit.id : pulumi.output("");
+        this.vaultId = pulumi.all([vault.id, auditReady]).apply(([id]) => id);
+        this.vaultName = pulumi.all([vault.name, auditReady]).apply(([vaultName]) => vaultName);
         this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
         this.resourceGroupName = resourceGroupName;
         this.tenantId = client.tenantId;

@@ -130,6 +130,7 @@ export function rejectCertificateOnlySettings(settings: Readonly<Record<string, 
     const reasons: Record<string, string> = {
         certificate: "a federated connection has no certificate; remove the certificate policy or the federated credential.",
         readers: "a federated connection keeps no certificate in the vault, so there is nothing to read.",
+        readerIpRanges: "a federated connection keeps no certificate in the vault, so no reader needs to reach it.",
         secretName: "a federated connection keeps no certificate in the vault.",
         notify: "a federated connection has no certificate whose rotation could be announced.",
     };

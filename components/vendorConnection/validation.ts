@@ -12,6 +12,8 @@ import {
 } from "../rotation";
 import { CredentialPlan, CredentialSettings, credentialTypeOf, planFederatedCredential, rejectCertificateOnlySettings } from "./federatedPlan";
 import { AllowedNetworksPlan, planAllowedNetworks } from "./networkPolicyPlan";
+import { checkIpRanges } from "../network";
+import { vaultFirewallRangeRules } from "../vault/validation";
 import { NotifyPlan, NotifySettings, planNotify } from "./notifyPlan";
 
 /** The plain (non-Input) settings of a connection: they decide which resources exist. */
@@ -27,6 +29,8 @@ export interface ConnectionSettings {
     readonly credential?: CredentialSettings;
     /** IP ranges the service principal may sign in from (Conditional Access). Default: anywhere. */
     readonly allowedIpRanges?: readonly string[];
+    /** Public IPv4 ranges the readers fetch the certificate from. Default: the IPv4 `allowedIpRanges`. */
+    readonly readerIpRanges?: readonly string[];
     /** `enabled` (block elsewhere) or `reportOnly` (log only). Default: enabled. */
     readonly allowedIpRangesState?: string;
     /** Rotation notices to the vendor's webhook. Default: none. */
@@ -42,6 +46,8 @@ export interface ConnectionPlan {
     readonly credential: CredentialPlan;
     /** Where the service principal may sign in from; undefined when anywhere. */
     readonly allowedNetworks: AllowedNetworksPlan | undefined;
+    /** Where the readers fetch the certificate from, as CIDR; undefined unless `readerIpRanges` is given. */
+    readonly readerIpRanges: readonly string[] | undefined;
     readonly notify: NotifyPlan | undefined;
     readonly permissions: readonly ResolvedPermission[];
     readonly grantConsent: boolean;
@@ -66,6 +72,7 @@ const KNOWN_SETTINGS = [
     "credential",
     "allowedIpRanges",
     "allowedIpRangesState",
+    "readerIpRanges",
     "notify",
 ];
 
@@ -161,6 +168,21 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
         ? planFederatedCredential(name, settings.credential!, { now, cutoff, suspended }, path, issues)
         : { type: "certificate" };
     const allowedNetworks = planAllowedNetworks(settings, path, issues);
+    // Checked as the vault firewall will take them; a federated connection's are reported above.
+    const readerIpRanges = federated
+        ? undefined
+        : checkIpRanges(
+              settings.readerIpRanges,
+              at("readerIpRanges"),
+              issues,
+              vaultFirewallRangeRules(
+                  "which would admit no reader to the vault; omit it to admit the IPv4 allowedIpRanges, or list the ranges the readers fetch from.",
+                  "list the readers' own egress ranges.",
+              ),
+          );
+    if (readerIpRanges !== undefined && readers.length === 0) {
+        issues.add(at("readerIpRanges"), `applies only together with ${at("readers")}: it is where the readers fetch the certificate from.`);
+    }
     const notify = secretName === undefined ? undefined : planNotify(name, settings.notify, secretName, path, issues);
 
     issues.throwIfAny();
@@ -168,6 +190,7 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
         secretName,
         credential: credential!,
         allowedNetworks,
+        readerIpRanges,
         notify,
         permissions,
         grantConsent: settings.grantConsent ?? true,
@@ -189,6 +212,7 @@ function cutoffList(value: ConnectionSettings["revokeIssuedBefore"]): readonly (
     return Array.isArray(value) ? value : [value as string | Date];
 }
 
-function notAnObjectId(value: unknown): string {
+/** The message for a value that should be an Entra object id. */
+export function notAnObjectId(value: unknown): string {
     return `${JSON.stringify(value)} is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.`;
 }

@@ -4,18 +4,19 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { Certificate } from "../certificate";
 import { formatIssue, IssueCollector, ValidationError } from "../errors";
-import { ResolvedPermission } from "../permissions";
+import { ResolvedPermission, isGuid } from "../permissions";
 import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
 import { toRfc3339 } from "../time";
 import { VaultReference, checkVaultAdmits } from "../vault";
+import { vaultReaderOf } from "./vaultReader";
 import { deployInstant } from "./clock";
 import { ApiLookup, requiredResourceAccesses } from "./apiPermissions";
 import { declareFederatedCredential } from "./federated";
 import { AllowedIpRangesState } from "./networkPolicyPlan";
 import { declareNetworkPolicy } from "./networkPolicy";
 import { declareRotationNotice } from "./notify";
-import { ownersWithDeployer } from "./owners";
-import { ConnectionPlan, planConnection } from "./validation";
+import { ownersWithDeployer, warnWhenNotTheDeployer } from "./owners";
+import { ConnectionPlan, notAnObjectId, planConnection } from "./validation";
 
 // Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
 // (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security#key-vault-secrets-user).
@@ -29,9 +30,18 @@ export interface VendorConnectionArgs {
     displayName?: pulumi.Input<string>;
     /**
      * Object ids of the users or service principals that own the application and its service
-     * principal, besides the deploying identity, which is always an owner. Default: none.
+     * principal, besides the deployer (`deployerObjectId`), which is always an owner. Default: none.
      */
     owners?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Object id of the identity that runs this stack's deploys, typically the CI pipeline's service
+     * principal. It is always an owner of the application and service principal, so that
+     * `Application.ReadWrite.OwnedBy` lets it rotate and revoke at every later deploy, whoever ran
+     * an earlier one. A deploy run by another identity keeps this one as owner (and warns): that
+     * identity then needs a role that may change applications it does not own. Default: whoever runs
+     * this deploy (a deploy by someone else then makes them the owner instead).
+     */
+    deployerObjectId?: pulumi.Input<string>;
     /** Free text kept on the application, e.g. the vendor's contract or contact. Default: none. */
     notes?: pulumi.Input<string>;
     /**
@@ -79,6 +89,13 @@ export interface VendorConnectionArgs {
     allowedIpRanges?: string[];
     /** `enabled` blocks sign-ins outside `allowedIpRanges`; `reportOnly` only logs them, to try the ranges first. Default: enabled. */
     allowedIpRangesState?: AllowedIpRangesState;
+    /**
+     * Public IPv4 addresses or CIDR ranges (/8 or narrower) the readers fetch the certificate from,
+     * for a vault whose firewall admits only the networks it lists (VendorVault `allowedIpRanges`).
+     * Needs no Conditional Access licence. Plain values. Default: the IPv4 entries of
+     * `allowedIpRanges` (the networks the vendor signs in from).
+     */
+    readerIpRanges?: string[];
     /**
      * Tell the vendor when its certificate changes: an Event Grid subscription on the vault's
      * system topic sends this connection's SecretNewVersionCreated and SecretNearExpiry events to
@@ -146,7 +163,11 @@ export class VendorConnection extends pulumi.ComponentResource {
         const { plan } = this;
         const displayName = args.displayName ?? name;
         const apis = new ApiLookup(this);
-        const owners = ownersWithDeployer(args.owners, azuread.getClientConfigOutput({ parent: this }).objectId);
+        const caller = azuread.getClientConfigOutput({ parent: this }).objectId;
+        const owners = ownersWithDeployer(args.owners, args.deployerObjectId ?? caller);
+        if (args.deployerObjectId !== undefined) {
+            warnWhenNotTheDeployer(caller, args.deployerObjectId, this);
+        }
 
         const application = new azuread.Application(
             `${name}-app`,
@@ -296,6 +317,14 @@ export class VendorConnection extends pulumi.ComponentResource {
                 // the previous, still registered certificate. While suspended there is nothing to
                 // wait for: the secret is emptied before the key credentials are deleted.
                 dependsOn: [...(active ? [active.keyCredential] : []), ...(notice ? [notice] : [])],
+                // Left in the vault, not deleted, when the program stops declaring it (the connection
+                // removed, switched to federated, or its secretName changed). ARM cannot delete a
+                // secret: azure-native deletes it through the vault's data plane, which needs a data
+                // role and a network path the deploy otherwise does without. And Pulumi deletes
+                // dependents first, so a failing secret delete would hold back the delete of the
+                // key credential it depends on: the credential that matters would stay registered.
+                // Suspending a connection before removing it leaves the secret empty and disabled.
+                retainOnDelete: true,
             },
         );
 
@@ -400,12 +429,16 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
                 "or give an existing vault's systemTopicName (Azure allows one system topic per vault).",
         );
     }
-    if (args.now !== undefined && (!(args.now instanceof Date) || Number.isNaN(args.now.getTime()))) {
+    if (typeof args.deployerObjectId === "string" && !isGuid(args.deployerObjectId)) {
+        problems.push(`deployerObjectId: ${notAnObjectId(args.deployerObjectId)}`);
+    }
+    const nowIsValid = args.now instanceof Date && !Number.isNaN(args.now.getTime());
+    if (args.now !== undefined && !nowIsValid) {
         problems.push("now: must be a valid Date.");
     }
     let plan: ConnectionPlan | undefined;
     try {
-        plan = planConnection(name, args, problems.length === 0 && args.now ? args.now : deployInstant());
+        plan = planConnection(name, args, nowIsValid ? (args.now as Date) : deployInstant());
     } catch (err) {
         if (!(err instanceof ValidationError)) {
             throw err;
@@ -414,7 +447,7 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
     }
     if (plan && isVaultReference(args.vault)) {
         const issues = new IssueCollector();
-        const client = { path: "", certificate: plan.secretName !== undefined, readers: plan.readers.length, allowedIpRanges: plan.allowedNetworks?.ipRanges };
+        const client = vaultReaderOf(plan, "");
         checkVaultAdmits(args.vault.allowedIpRanges, "vault.allowedIpRanges", client, issues);
         problems.push(...issues.issues.map(formatIssue));
     }

@@ -51,7 +51,9 @@ describe("stack configuration (components/config)", () => {
     });
 
     it("names unknown keys at every level, with the allowed ones", () => {
-        assertIssues({ ...minimal(), conections: {} }, ["conections: unknown config key vendor-connections:conections; allowed keys: vault, connections, revokeIssuedBefore."]);
+        assertIssues({ ...minimal(), conections: {} }, [
+            "conections: unknown config key vendor-connections:conections; allowed keys: vault, connections, revokeIssuedBefore, deployerObjectId.",
+        ]);
         assertIssues({ ...minimal(), vault: { resourceGroupName: "rg", sku: "premium" } }, [/^vault: unknown key "sku"; allowed keys: resourceGroupName, location, name/]);
         assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), lifetime: "P7D" } } }, [
             /^connections\.backup: unknown key "lifetime"; allowed keys: displayName/,
@@ -66,6 +68,15 @@ describe("stack configuration (components/config)", () => {
             { ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), owners: ["77777777-7777-4777-a777-777777777777", "alice@contoso.example"] } } },
             ['connections.backup.owners[1]: "alice@contoso.example" is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.'],
         );
+    });
+
+    it("takes the stack's deployer as an Entra object id, reads the declared empty default as none, and names anything else", () => {
+        assert.equal(parseStackConfig({ ...minimal(), deployerObjectId: "99999999-9999-4999-a999-999999999999" }, NOW).deployerObjectId, "99999999-9999-4999-a999-999999999999");
+        assert.equal(parseStackConfig({ ...minimal(), deployerObjectId: "" }, NOW).deployerObjectId, undefined);
+        assertIssues({ ...minimal(), deployerObjectId: "ci-pipeline" }, [
+            'deployerObjectId: "ci-pipeline" is not an Entra object id; use a GUID such as 00000000-0000-0000-0000-000000000000.',
+        ]);
+        assertIssues({ ...minimal(), deployerObjectId: 42 }, ["deployerObjectId: 42 is not an Entra object id"]);
     });
 
     it("names wrong types with what was given", () => {
@@ -162,7 +173,7 @@ describe("stack configuration (components/config)", () => {
             });
             assert.deepEqual(
                 issuesOf(() => readStackConfig(NOW)),
-                ["revokeIssuedBfore: unknown config key vendor-connections:revokeIssuedBfore; allowed keys: vault, connections, revokeIssuedBefore."],
+                ["revokeIssuedBfore: unknown config key vendor-connections:revokeIssuedBfore; allowed keys: vault, connections, revokeIssuedBefore, deployerObjectId."],
             );
         });
     });

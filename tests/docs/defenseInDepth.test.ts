@@ -4,29 +4,32 @@ import { resolve } from "node:path";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../components/config";
 
-// README's "Defense in depth" section: its config snippets are valid settings of the example
-// stack's connections, and its Kusto query reads the log the vault's diagnostic setting writes.
+// docs/security.md's "Defense in depth" section: its config snippets are valid settings of the
+// example stack's connections, and its Kusto query reads the log the vault's diagnostic setting writes.
 
 const root = resolve(__dirname, "..", "..");
-const readme = readFileSync(resolve(root, "README.md"), "utf8");
-const start = readme.indexOf("\n## Defense in depth\n");
-const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+const security = readFileSync(resolve(root, "docs", "security.md"), "utf8");
+const start = security.indexOf("\n## Defense in depth\n");
+assert.ok(start >= 0, 'docs/security.md has no "## Defense in depth" section');
+const end = security.indexOf("\n## ", start + 1);
+const section = security.slice(start, end < 0 ? undefined : end);
 const blocks = (language: string) => [...section.matchAll(new RegExp("^```" + language + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
 const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config;
 
-describe("README Defense in depth", () => {
+describe("docs/security.md Defense in depth", () => {
     it("each config snippet, applied to the example connection it names, is valid configuration", () => {
         const snippets = blocks("yaml");
         assert.equal(snippets.length, 3);
         for (const snippet of snippets) {
             const [[name, settings]] = Object.entries<Record<string, unknown>>(parse(snippet));
             const connections = structuredClone(example["vendor-connections:connections"]);
-            assert.ok(name in connections, `the README names ${name}, which the example stack does not have`);
+            assert.ok(name in connections, `docs/security.md names ${name}, which the example stack does not have`);
             const connection = { ...connections[name], ...settings };
             if ((settings.credential as { type?: string } | undefined)?.type === "federated") {
                 // As the section says: a federated connection has no certificate or readers.
                 delete connection.certificate;
                 delete connection.readers;
+                delete connection.readerIpRanges;
             }
             connections[name] = connection;
             assert.doesNotThrow(() => parseStackConfig({ vault: example["vendor-connections:vault"], connections }, new Date("2026-12-01T09:00:00Z")), `the snippet for ${name}`);

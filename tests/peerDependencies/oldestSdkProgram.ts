@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         createResourceGroup: true,
         location: "westeurope",
         vaultName: "kv-vendors",
-        // The deploy network and the backup vendor's, so its readers reach the vault.
+        // The operators' network and the backup vendor's, so its readers reach the vault.
         allowedIpRanges: ["203.0.113.0/24", "198.51.100.0/24"],
         auditLogWorkspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/audit",
         eventNotifications: true,

@@ -29,6 +29,7 @@ describe("npm run plan: defense in depth", function () {
         const backup = config["vendor-connections:connections"].backup;
         delete backup.certificate;
         delete backup.readers;
+        delete backup.readerIpRanges;
         backup.credential = { type: "federated", issuer: "https://login.fabrikam.example/tenants/contoso", subject: "backup-agent:contoso", trustedFrom: "2026-11-02T09:00:00Z" };
         backup.revokeIssuedBefore = "2026-12-01T08:00:00Z";
         const file = join(dir, "Pulumi.federated.yaml");
@@ -72,10 +73,10 @@ describe("npm run plan: defense in depth", function () {
         const scanner = example.table.split("\n\n").find((block) => block.startsWith("security-scanner:"))!;
         assert.match(scanner, /sign-in only from: 198\.51\.100\.0\/26, 2001:db8:4e57::\/48 {2}\[Conditional Access, REPORT-ONLY/);
         assert.match(scanner, /rotation notices: SecretNewVersionCreated, SecretNearExpiry to https:\/\/hooks\.northwind\.example\/m365\/certificate-rotated/);
-        // Every vendor of the example is pinned to its networks (the vault admits them); the scanner alone is notified.
+        // The archiver and the scanner are pinned to their networks (backup only reads from its own); the scanner alone is notified.
         for (const [count, type] of [
-            [3, "azuread:index/namedLocation:NamedLocation"],
-            [3, "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"],
+            [2, "azuread:index/namedLocation:NamedLocation"],
+            [2, "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"],
             [1, "azure-native:eventgrid:SystemTopic"],
             [1, "azure-native:eventgrid:SystemTopicEventSubscription"],
         ] as const) {
@@ -88,7 +89,7 @@ describe("npm run plan: defense in depth", function () {
             ipRules: [
                 { range: "203.0.113.0/24", from: ["vault.allowedIpRanges"] },
                 { range: "192.0.2.0/27", from: ["connections.mail-archiver.allowedIpRanges"] },
-                { range: "192.0.2.128/27", from: ["connections.backup.allowedIpRanges"] },
+                { range: "192.0.2.128/27", from: ["connections.backup.readerIpRanges"] },
                 { range: "198.51.100.0/26", from: ["connections.security-scanner.allowedIpRanges"] },
             ],
             notAdmitted: [

@@ -56,6 +56,51 @@ describe("vendors reach their vault through its firewall", () => {
             });
         });
 
+        it("admits a connection's readerIpRanges instead of its sign-in ranges: no Conditional Access licence needed, and IPv6 sign-in ranges are then no concern of the vault", () => {
+            const config = components.parseStackConfig(
+                stackConfig({
+                    archiver: { permissions: graph, readers: [READER], readerIpRanges: ["192.0.2.0/27", "192.0.2.77"] },
+                    scanner: { permissions: graph, readers: [READER], allowedIpRanges: ["2001:db8::/48", "198.51.100.0/26"], readerIpRanges: ["192.0.2.128/27"] },
+                }),
+                NOW,
+            );
+            assert.deepEqual(config.vaultFirewall, {
+                ipRules: [
+                    { range: "203.0.113.0/24", from: ["vault.allowedIpRanges"] },
+                    { range: "192.0.2.0/27", from: ["connections.archiver.readerIpRanges"] },
+                    { range: "192.0.2.77/32", from: ["connections.archiver.readerIpRanges"] },
+                    { range: "192.0.2.128/27", from: ["connections.scanner.readerIpRanges"] },
+                ],
+                notAdmitted: [],
+            });
+        });
+
+        it("checks readerIpRanges as the vault firewall takes them, and only where there are readers reading a certificate", () => {
+            const issues = issueLines(() =>
+                components.parseStackConfig(
+                    stackConfig({
+                        a: { permissions: graph, readers: [READER], readerIpRanges: ["2001:db8::/48", "10.1.0.0/16", "0.0.0.0/0"] },
+                        b: { permissions: graph, readerIpRanges: ["192.0.2.0/27"] },
+                        c: { permissions: graph, readers: [READER], readerIpRanges: [] },
+                        d: {
+                            permissions: graph,
+                            readerIpRanges: ["192.0.2.0/27"],
+                            credential: { type: "federated", issuer: "https://issuer.example", subject: "agent", trustedFrom: "2026-11-01T00:00:00Z" },
+                        },
+                    }),
+                    NOW,
+                ),
+            );
+            assert.deepEqual(issues, [
+                "connections.a.readerIpRanges[0]: 2001:db8::/48 is IPv6; the Key Vault firewall accepts IPv4 addresses and ranges only.",
+                "connections.a.readerIpRanges[1]: 10.1.0.0/16 is private address space; the Key Vault firewall sees only public source addresses, so list the public ranges the traffic leaves from.",
+                "connections.a.readerIpRanges[2]: 0.0.0.0/0 is too wide; use prefixes of /8 or longer: a wider range lets much of the internet reach the vault (0.0.0.0/0 all of it), which turns the firewall off; list the readers' own egress ranges.",
+                "connections.b.readerIpRanges: applies only together with connections.b.readers: it is where the readers fetch the certificate from.",
+                "connections.c.readerIpRanges: is empty, which would admit no reader to the vault; omit it to admit the IPv4 allowedIpRanges, or list the ranges the readers fetch from.",
+                'connections.d.readerIpRanges: is not allowed together with connections.d.credential.type "federated": a federated connection keeps no certificate in the vault, so no reader needs to reach it.',
+            ]);
+        });
+
         it("leaves a vault without a firewall open: no rules, vendor ranges not merged in (that would switch the firewall on)", () => {
             const config = components.parseStackConfig(stackConfig({ archiver: { permissions: graph, readers: [READER], allowedIpRanges: ["192.0.2.0/27"] } }, null), NOW);
             assert.equal(config.vaultFirewall, undefined);
@@ -75,9 +120,10 @@ describe("vendors reach their vault through its firewall", () => {
             );
             assert.deepEqual(issues, [
                 "connections.archiver.readers: the vault's firewall (vault.allowedIpRanges) denies every network it does not list, and the readers fetch the certificate from the vendor's own; " +
-                    "set connections.archiver.allowedIpRanges to the vendor's public IPv4 egress ranges (the vault then admits them; sign-ins are pinned to them too, which needs a Workload Identities Premium licence), " +
+                    "set connections.archiver.readerIpRanges to the public IPv4 ranges they fetch from (or connections.archiver.allowedIpRanges, which also pins the vendor's sign-ins to them and needs a Workload Identities Premium licence), " +
                     "or remove vault.allowedIpRanges to leave the vault reachable from every network (RBAC still decides who reads).",
-                "connections.scanner.readers: the vault's firewall (vault.allowedIpRanges) admits IPv4 networks only, and connections.scanner.allowedIpRanges lists IPv6 ranges alone, so the readers could not fetch the certificate; add the public IPv4 ranges they fetch from.",
+                "connections.scanner.readers: the vault's firewall (vault.allowedIpRanges) admits IPv4 networks only, and connections.scanner.allowedIpRanges lists IPv6 ranges alone, so the readers could not fetch the certificate; " +
+                    "set connections.scanner.readerIpRanges to the public IPv4 ranges they fetch from.",
             ]);
         });
 
@@ -94,7 +140,7 @@ describe("vendors reach their vault through its firewall", () => {
             const config = components.parseStackConfig(raw, NOW);
             const admitted = new Set(config.vaultFirewall!.ipRules.map((r) => r.range));
             for (const { name, settings } of config.connections.filter((c) => (c.settings.readers ?? []).length > 0)) {
-                const ipv4 = (settings.allowedIpRanges ?? []).filter((r) => !r.includes(":"));
+                const ipv4 = settings.readerIpRanges ?? (settings.allowedIpRanges ?? []).filter((r) => !r.includes(":"));
                 assert.ok(ipv4.length > 0 && ipv4.every((r) => admitted.has(r)), `${name}'s readers cannot reach the vault`);
             }
         });
@@ -117,8 +163,12 @@ describe("vendors reach their vault through its firewall", () => {
         it("refuses readers behind a vault firewall that admits none of the connection's IPv4 ranges, naming both settings", () => {
             assert.deepEqual(refusal({}), [
                 "readers: the vault's firewall (vault.allowedIpRanges) denies every network it does not list, and the readers fetch the certificate from the vendor's own; " +
-                    "set allowedIpRanges to the vendor's public IPv4 egress ranges (the vault then admits them; sign-ins are pinned to them too, which needs a Workload Identities Premium licence), " +
+                    "set readerIpRanges to the public IPv4 ranges they fetch from (or allowedIpRanges, which also pins the vendor's sign-ins to them and needs a Workload Identities Premium licence), " +
                     "or remove vault.allowedIpRanges to leave the vault reachable from every network (RBAC still decides who reads).",
+            ]);
+            assert.deepEqual(refusal({ readerIpRanges: ["203.0.113.0/24", "192.0.2.0/28"], allowedIpRanges: ["203.0.113.0/24"] }), [
+                "readerIpRanges: 192.0.2.0/28 is not admitted by the vault's firewall (vault.allowedIpRanges), so the readers could not fetch the certificate from there; " +
+                    "add it to the vault's allowed ranges (planVaultFirewall computes them for a whole stack).",
             ]);
             assert.deepEqual(refusal({ allowedIpRanges: ["203.0.113.0/28", "198.51.100.0/24", "192.0.2.9"] }), [
                 "allowedIpRanges: 198.51.100.0/24, 192.0.2.9/32 are not admitted by the vault's firewall (vault.allowedIpRanges), so the readers could not fetch the certificate from there; " +
@@ -129,6 +179,14 @@ describe("vendors reach their vault through its firewall", () => {
         it("accepts ranges the firewall admits (also inside a wider rule), no readers, a federated connection, or a vault it does not manage", async () => {
             connection({ allowedIpRanges: ["203.0.113.16/28", "2001:db8::/48"] });
             connection({ readers: [] });
+            // Reader networks without sign-in pinning: no Conditional Access policy.
+            new components.VendorConnection("readsonly", {
+                permissions: graph,
+                now: NOW,
+                readers: [READER],
+                readerIpRanges: ["203.0.113.128/25"],
+                vault: { ...FAKE_VAULT, allowedIpRanges: ["203.0.113.0/24"] },
+            });
             new components.VendorConnection("fed", {
                 permissions: graph,
                 now: NOW,
@@ -136,7 +194,11 @@ describe("vendors reach their vault through its firewall", () => {
             });
             new components.VendorConnection("other", { permissions: graph, now: NOW, readers: [READER], vault: FAKE_VAULT });
             await settle();
-            assert.equal(mocks.ofType("vendor-connections:index:VendorConnection").length, 4);
+            assert.equal(mocks.ofType("vendor-connections:index:VendorConnection").length, 5);
+            assert.deepEqual(
+                mocks.resources.filter((r) => r.name.startsWith("readsonly-") && r.type.includes("conditionalAccess")).map((r) => r.name),
+                [],
+            );
         });
 
         it("a VendorVault states what its firewall admits, so its connections are checked against it", async () => {

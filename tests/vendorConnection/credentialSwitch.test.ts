@@ -3,9 +3,11 @@ import { CERTIFICATE_TYPE, DeploySimulator, ResourceRef, fakeCertificateIssuer }
 import { FAKE_VAULT } from "../support/fakes";
 import { GRAPH_USER_READ, T } from "./support";
 
-// README, "Federation instead of certificates": switching an existing connection from certificates
-// to federation deletes its vault secret. Through the redeploy simulator (fake certificates): what
-// the second deploy creates and deletes, for the switched connection and for its neighbour.
+// Switching an existing connection from certificates to federation (docs/security.md, federation
+// instead of certificates) drops its certificates, key credentials and vault secret from the stack;
+// the secret is retained in the vault, not deleted through its data plane. Through the redeploy
+// simulator (fake certificates): what the second deploy creates and deletes, for the switched
+// connection and for its neighbour.
 
 const vault = FAKE_VAULT;
 // Inside the overlap of the default policy's windows (P30D, renewBefore P10D): two certificates.
@@ -31,7 +33,7 @@ describe("VendorConnection switched from certificates to federation, across depl
         new components.VendorConnection("other", { permissions: GRAPH_USER_READ, vault, now });
     };
 
-    it("deletes the secret, certificates and key credentials, creates a federated credential, and leaves the other connection alone", async () => {
+    it("deletes the certificates and key credentials, retains the secret, creates a federated credential, and leaves the other connection alone", async () => {
         const sim = new DeploySimulator({ project: "vendor-connections", issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });
         const first = await sim.up(IN_OVERLAP, program(IN_OVERLAP, {}));
         assert.ok(first.ok, first.error?.message);
@@ -50,6 +52,13 @@ describe("VendorConnection switched from certificates to federation, across depl
                 `${T.certificate} acme-cert-a`,
                 `${T.certificate} acme-cert-b`,
             ].sort(),
+        );
+        // The secret leaves the stack without a delete call: Pulumi forgets a retainOnDelete resource.
+        assert.equal(sim.versions.find((v) => v.name === "acme-secret")!.options.retainOnDelete, true);
+        assert.deepEqual(
+            sim.versions.filter((v) => v.name.startsWith("acme-") && v.options.retainOnDelete).map((v) => v.name),
+            ["acme-secret"],
+            "only the secret is retained: key credentials must really be deleted",
         );
         assert.deepEqual(named(run.creates), [`${T.federated} acme-federated`]);
         assert.deepEqual([...run.updates, ...run.replaces], []);

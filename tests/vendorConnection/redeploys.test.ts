@@ -104,6 +104,32 @@ describe("VendorConnection across deploys", function () {
         }
     });
 
+    it("keeps the named deployer (deployerObjectId) as owner whoever runs the deploy, and warns when someone else does", async () => {
+        const pipeline = "99999999-9999-4999-a999-999999999999";
+        const warnings: string[] = [];
+        const warn = (message: string) => void warnings.push(message);
+        const log = (await import("@pulumi/pulumi")).log;
+        const original = log.warn;
+        (log as { warn: typeof log.warn }).warn = (message: string) => Promise.resolve(warn(message));
+        try {
+            // The offline engine's caller is FAKE_DEPLOYER_OBJECT_ID: someone else than the pipeline.
+            const run = await simulator().up(IN_OVERLAP, connection(IN_OVERLAP, { deployerObjectId: pipeline, owners: ["77777777-7777-4777-a777-777777777777"] }));
+            assert.ok(run.ok, run.error?.message);
+            for (const type of [T.application, T.servicePrincipal]) {
+                assert.deepEqual(run.registered.find((r) => r.type === type)!.inputs.owners, ["77777777-7777-4777-a777-777777777777", pipeline], type);
+            }
+            assert.deepEqual(warnings, [
+                `this deploy runs as ${FAKE_DEPLOYER_OBJECT_ID}, not as the deployer ${pipeline} (deployerObjectId), which stays the owner: ` +
+                    "the running identity needs a role that may change applications it does not own (e.g. Application Administrator).",
+            ]);
+            warnings.length = 0;
+            assert.ok((await simulator().up(IN_OVERLAP, connection(IN_OVERLAP, { deployerObjectId: FAKE_DEPLOYER_OBJECT_ID.toUpperCase() }))).ok);
+            assert.deepEqual(warnings, [], "no warning when the deployer runs the deploy");
+        } finally {
+            (log as { warn: typeof log.warn }).warn = original;
+        }
+    });
+
     it("renames without touching the credential: a new display name updates the application alone", async () => {
         const sim = simulator();
         assert.ok((await sim.up(IN_OVERLAP, connection(IN_OVERLAP, { displayName: "Acme Backup" }))).ok);

@@ -364,6 +364,7 @@ describe("VendorConnection", function () {
                     certificate: { lifetime: "P30D", renewBefore: "P20D", keySize: 1024 },
                     readers: ["not-a-guid"],
                     owners: ["77777777-7777-4777-a777-777777777777", "alice@contoso.example"],
+                    deployerObjectId: "ci-pipeline",
                     revokeIssuedBefore: "2099-01-01T00:00:00Z",
                     vault: { vaultName: "kv" } as any,
                     now: AFTER_OVERLAP,
@@ -378,6 +379,7 @@ describe("VendorConnection", function () {
                     /certificate\.keySize: 1024/,
                     /readers\[0\]: "not-a-guid" is not an Entra object id/,
                     /\nowners\[1\]: "alice@contoso\.example" is not an Entra object id/,
+                    /\ndeployerObjectId: "ci-pipeline" is not an Entra object id/,
                     /revokeIssuedBefore: .*future/,
                 ]) {
                     assert.match(err.message, expected);

@@ -6,19 +6,20 @@ import { z } from "zod";
 import { parseDuration } from "../../components/rotation";
 import { connectionSchema, vaultSchema } from "../../components/config/schema";
 import { CONFIG_KEYS } from "../../components/config";
+import { DEPLOY_INSTANT_VARIABLE } from "../../components/vendorConnection/clock";
 
-// The README's operational sections are instructions people follow during an incident: what they
-// show must stay true to the code and the example stack.
+// The README's quick start and docs/' operational sections are instructions people follow, some
+// during an incident: what they show must stay true to the code, CI and the example stack.
 
 const root = resolve(__dirname, "..", "..");
-const readme = readFileSync(resolve(root, "README.md"), "utf8");
 
-/** The text of README section `title` (a `## ` heading), up to the next `## ` heading. */
-function section(title: string): string {
-    const start = readme.indexOf(`\n## ${title}\n`);
-    assert.ok(start >= 0, `README has no "## ${title}" section`);
-    const end = readme.indexOf("\n## ", start + 1);
-    return readme.slice(start, end < 0 ? undefined : end);
+/** The text of section `title` (a `## ` heading) of `file`, up to the next `## ` heading. */
+function section(file: string, title: string): string {
+    const text = readFileSync(resolve(root, file), "utf8");
+    const start = text.indexOf(`\n## ${title}\n`);
+    assert.ok(start >= 0, `${file} has no "## ${title}" section`);
+    const end = text.indexOf("\n## ", start + 1);
+    return text.slice(start, end < 0 ? undefined : end);
 }
 
 /** The fenced code blocks of `text` in language `language`. */
@@ -54,9 +55,9 @@ function schemaPaths(schema: z.ZodType, prefix: string): string[] {
     return [prefix];
 }
 
-describe("README", () => {
+describe("README and docs/", () => {
     it("the scheduled-rotation workflow is valid YAML that runs pulumi up often enough for the example stack", () => {
-        const [workflowText] = codeBlocks(section("Scheduled rotation"), "yaml");
+        const [workflowText] = codeBlocks(section("docs/operations.md", "Scheduled rotation"), "yaml");
         const workflow = parse(workflowText);
         const crons: string[] = workflow.on.schedule.map((s: { cron: string }) => s.cron);
         const interval = Math.min(...crons.map(cronIntervalHours));
@@ -80,8 +81,32 @@ describe("README", () => {
         assert.ok(!/client-secret|ARM_CLIENT_SECRET/.test(workflowText), "no client secret");
     });
 
+    for (const [title, what] of [
+        ["Deploying for real", "the first deploy"],
+        ["Compromise runbook", "the revocation deploy"],
+    ] as const) {
+        it(`${what} pins one deploy instant, in the variable the program reads, before the plan, the preview and the update`, () => {
+            assertPinnedBeforeDeploy(codeBlocks(section("docs/operations.md", title), "sh").find((block) => /^\s*pulumi up\s*(#.*)?$/m.test(block)));
+        });
+    }
+
+    function assertPinnedBeforeDeploy(steps: string | undefined): void {
+        assert.ok(steps, "the steps show pulumi up");
+        const lines = steps.split("\n").map((line) => line.replace(/#.*$/, "").trim());
+        const pin = lines.findIndex((line) => line === `export ${DEPLOY_INSTANT_VARIABLE}=$(date -u +%Y-%m-%dT%H:%M:%SZ)`);
+        assert.ok(pin >= 0, `the deploy steps do not export ${DEPLOY_INSTANT_VARIABLE}`);
+        for (const command of ["npm run plan", "pulumi preview", "pulumi up"]) {
+            const at = lines.findIndex((line) => line.startsWith(command));
+            assert.ok(at === -1 || at > pin, `${command} runs before the instant is pinned`);
+        }
+        assert.ok(
+            lines.some((line) => line.startsWith("pulumi up")),
+            "the steps run pulumi up",
+        );
+    }
+
     it("the runbook's cutoff line is valid config for the connection it names", () => {
-        const [snippet] = codeBlocks(section("Compromise runbook"), "yaml");
+        const [snippet] = codeBlocks(section("docs/operations.md", "Compromise runbook"), "yaml");
         const connections = parse(snippet)["vendor-connections:connections"];
         const [name] = Object.keys(connections);
         const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config["vendor-connections:connections"];
@@ -90,7 +115,7 @@ describe("README", () => {
     });
 
     it("the runbook's one-connection revocation targets the connection's component URN with its dependents, as the simulator's targeted test does", () => {
-        const command = codeBlocks(section("Compromise runbook"), "sh")
+        const command = codeBlocks(section("docs/operations.md", "Compromise runbook"), "sh")
             .map((block) => block.replace(/\\\n\s*/g, " "))
             .find((block) => block.includes("--target"));
         assert.ok(command, "the runbook shows a pulumi up --target command");
@@ -104,7 +129,7 @@ describe("README", () => {
     });
 
     it("CI runs the Quick start's two commands exactly, and fails when one of them fails", () => {
-        const quickStart = codeBlocks(section("Quick start"), "sh")[0]
+        const quickStart = codeBlocks(section("README.md", "Quick start"), "sh")[0]
             .split("\n")
             .map((line) => line.replace(/#.*$/, "").trim())
             .filter((line) => line.length > 0);
@@ -116,7 +141,7 @@ describe("README", () => {
     });
 
     it("the configuration reference lists exactly the keys the config schema accepts", () => {
-        const documented = [...section("Configuration reference").matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+        const documented = [...section("docs/configuration.md", "Stack configuration").matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
         const accepted = [
             ...schemaPaths(vaultSchema, "vault"),
             "connections",
@@ -126,12 +151,12 @@ describe("README", () => {
         assert.deepEqual(
             accepted.filter((k) => !documented.includes(k)),
             [],
-            "README's Configuration reference lacks these config keys: add a row (type, default, meaning) for each",
+            "docs/configuration.md lacks these config keys: add a row (type, default, meaning) for each",
         );
         assert.deepEqual(
             documented.filter((k) => !accepted.includes(k)),
             [],
-            "README documents config keys the schema does not accept",
+            "docs/configuration.md documents config keys the schema does not accept",
         );
     });
 });
