@@ -3,5 +3,5 @@ export { formatDuration, parseDuration } from "./duration";
 export { resolveCertificatePolicy } from "./policy";
 export type { CertificatePolicy, CertificatePolicyInput } from "./policy";
 export { parseRevocationCutoff, resolveRevocationCutoff } from "./cutoff";
-export { scheduleCertificates } from "./schedule";
+export { isRevocationIdentity, scheduleCertificates } from "./schedule";
 export type { CertificateSchedule, PlannedCertificate, ScheduleInput } from "./schedule";

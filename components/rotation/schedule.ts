@@ -86,7 +86,7 @@ export function scheduleCertificates(input: ScheduleInput): CertificateSchedule 
     const plan = (j: number, active: boolean, notBeforeMs: number, revoked: boolean): PlannedCertificate => ({
         slot: mod2(j) === 0 ? "a" : "b",
         window: j,
-        identity: `window:${toRfc3339(new Date(start(j)))}` + (revoked ? `;revoked:${formatCutoff(cutoff as number)}` : ""),
+        identity: `window:${toRfc3339(new Date(start(j)))}` + (revoked ? `${REVOKED_MARK}${formatCutoff(cutoff as number)}` : ""),
         notBefore: new Date(notBeforeMs),
         notAfter: new Date(start(j) + policy.lifetimeMs),
         active,
@@ -135,6 +135,21 @@ export function scheduleCertificates(input: ScheduleInput): CertificateSchedule 
         revokeIssuedBefore: dateOrUndefined(cutoff),
         suspended,
     };
+}
+
+// A certificate identity is `window:<start>`, plus `;revoked:<cutoff>` when its window opened
+// before the revocation cutoff, so that a deploy before the cutoff may have issued it.
+const REVOKED_MARK = ";revoked:";
+
+/**
+ * Whether `identity` (a PlannedCertificate's) is a revocation identity: its window opened before the
+ * revocation cutoff, so the certificate it names must have been issued at or after the cutoff, and
+ * one of the same window issued earlier is revoked. A slot whose new certificate has such an
+ * identity replaces a certificate that may be revoked; any other replacement (a new window, a new
+ * policy) supersedes one that is not.
+ */
+export function isRevocationIdentity(identity: string): boolean {
+    return identity.startsWith("window:") && identity.includes(REVOKED_MARK);
 }
 
 // The identity keeps a cutoff's milliseconds, if it has any, so that two cutoffs within one

@@ -5,7 +5,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import { Certificate } from "../certificate";
 import { formatIssue, IssueCollector, ValidationError } from "../errors";
 import { ResolvedPermission, isGuid } from "../permissions";
-import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
+import { CertificatePolicyInput, PlannedCertificate, isRevocationIdentity } from "../rotation";
 import { toRfc3339 } from "../time";
 import { VaultReference, checkVaultAdmits } from "../vault";
 import { vaultReaderOf } from "./vaultReader";
@@ -388,13 +388,24 @@ export class VendorConnection extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                // A key credential is replaced only when its slot's certificate is superseded
-                // (expired, revoked or re-issued for a new policy), never while it must keep
-                // working. Deleting first removes it in its own step: Pulumi runs the deferred
-                // deletes of create-before-delete replacements only once the whole update has
-                // succeeded, so a failure anywhere else in a large stack would leave a revoked
-                // credential registered (pulumi/pulumi#9979).
-                deleteBeforeReplace: true,
+                // How a slot's key credential is replaced depends on why (its certificate is
+                // superseded: a new window, a new policy, or a revocation), and Pulumi reads this
+                // option from the new registration alone, so it follows the new certificate:
+                // - A revocation identity: the certificate it replaces may have been issued before
+                //   the cutoff. Delete first, in the credential's own step: Pulumi defers the
+                //   deletes of create-before-delete replacements to the end of an update that
+                //   succeeded as a whole, so a failure anywhere else in a large stack would leave
+                //   the revoked credential registered (pulumi/pulumi#9979). The vendor is cut off
+                //   until the successor is registered, as a revocation means to.
+                // - Anything else (a new window's certificate, one re-issued for a new key size,
+                //   lifetime or renewBefore): the old credential is not compromised and may be the
+                //   one the vendor signs in with. Register the successor first (Entra gives it a
+                //   random keyId, so both coexist) and delete the old one at the end of the update:
+                //   deleting first would leave the application without a credential, and the vault
+                //   publishing a certificate Entra no longer holds, until the successor is
+                //   registered, and for good if that fails (a policy change re-issues both slots).
+                // See docs/architecture.md#delete-before-replace-key-credentials.
+                deleteBeforeReplace: isRevocationIdentity(planned.identity),
             },
         );
         return { certificate, keyCredential };

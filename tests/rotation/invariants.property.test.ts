@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer, OperationKind, ResourceVersion, RunPoint } from "../simulator";
+import { APPLICATION_CERTIFICATE_TYPE, CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer, OperationKind, ResourceVersion, RunPoint } from "../simulator";
 import { unregisteredPublication } from "../support/publishedCertificate";
-import { CertificatePolicy, resolveCertificatePolicy } from "../../components/rotation";
+import { CertificatePolicy, CertificatePolicyInput, isRevocationIdentity, resolveCertificatePolicy, scheduleCertificates } from "../../components/rotation";
 import { toRfc3339 } from "../../components/time";
 import {
     CREDENTIAL_RESOURCES,
@@ -10,11 +10,13 @@ import {
     FailureDraw,
     HISTORY_START as START,
     INTERLEAVINGS,
+    PolicyChangeDraw,
     PolicyDraw,
     SECRET,
     SERVICE_PRINCIPAL,
     applicationId,
     certificateSchedule,
+    changedPolicyOf,
     changedResources,
     deployIndexOf,
     deployInstants,
@@ -27,6 +29,7 @@ import {
     interleavingsDraw,
     memoizedReplays,
     operationsOf,
+    policyChangeDraw,
     policyDraw,
     policyOf,
     propertyRuns,
@@ -41,7 +44,9 @@ import {
 // A history is a stack of two connections, "vendor" and "bystander", each with a random policy,
 // deployed 3 to 7 times with random gaps (in units of the vendor's renewBefore, some beyond it, to
 // show what happens when deploys stop). Sometimes a compromise is announced (a revocation cutoff,
-// for the vendor alone or stack-wide), and sometimes the vendor is suspended for a few deploys.
+// for the vendor alone or stack-wide), sometimes the vendor is suspended for a few deploys, and
+// sometimes the vendor's certificate policy changes from one deploy on (a new key size, new
+// lifetime and renewBefore, or both), which re-issues its certificates.
 // Each history is replayed under INTERLEAVINGS orders of its steps, as a real engine may run them;
 // in about half the histories one deploy of the last interleaving fails part-way (an injected
 // failure) and is deployed again at once. Invariants about what a deploy leaves are checked after
@@ -61,6 +66,7 @@ interface History {
     gaps: number[]; // between consecutive deploys, in units of the vendor's renewBefore
     compromise?: { atDeploy: number; position: number; stackWide: boolean };
     suspension?: { fromDeploy: number; deploys: number };
+    policyChange?: PolicyChangeDraw; // the vendor's
     interleavings: number[]; // simulator seeds, one replay each
     failure?: FailureDraw; // in the last interleaving
 }
@@ -73,6 +79,7 @@ const histories: fc.Arbitrary<History> = fc.record(
         // The cutoff lies at `position` between a lifetime before the first deploy and deploy `atDeploy`.
         compromise: fc.record({ atDeploy: fc.integer({ min: 1, max: 6 }), position: uniform(0, 1), stackWide: fc.boolean() }),
         suspension: fc.record({ fromDeploy: fc.integer({ min: 1, max: 6 }), deploys: fc.integer({ min: 1, max: 3 }) }),
+        policyChange: policyChangeDraw(7),
         interleavings: interleavingsDraw,
         failure: failureDraw(7),
     },
@@ -84,6 +91,9 @@ interface DeployConfig {
     readonly at: Date;
     readonly cutoffs: Record<ConnectionName, Date | undefined>;
     readonly suspended: boolean; // the vendor only
+    /** The certificate policy as declared, and resolved: the vendor's changes with a policy change. */
+    readonly certificate: Record<ConnectionName, CertificatePolicyInput>;
+    readonly policies: Record<ConnectionName, CertificatePolicy>;
 }
 
 type Deploy = DeployConfig & DeployRuns;
@@ -93,12 +103,21 @@ interface Replay {
     /** The simulator seed of this interleaving. */
     readonly seed: number;
     readonly deploys: readonly Deploy[];
-    readonly policies: Record<ConnectionName, CertificatePolicy>;
     readonly cutoff: Date | undefined;
     readonly program: (config: DeployConfig) => () => void;
 }
 
-function deployConfigs(h: History, vendorPolicy: CertificatePolicy): DeployConfig[] {
+function deployConfigs(h: History): DeployConfig[] {
+    const initial = { vendor: policyOf(h.vendor), bystander: policyOf(h.bystander) };
+    const resolve = (certificate: Record<ConnectionName, CertificatePolicyInput>) => ({
+        vendor: resolveCertificatePolicy(certificate.vendor, "vendor"),
+        bystander: resolveCertificatePolicy(certificate.bystander, "bystander"),
+    });
+    const initialPolicies = resolve(initial);
+    const changed = h.policyChange && { vendor: changedPolicyOf(h.vendor, h.policyChange), bystander: initial.bystander };
+    const changedPolicies = changed && resolve(changed);
+    // Gaps and the cutoff's range are in units of the vendor's first policy.
+    const vendorPolicy = initialPolicies.vendor;
     const instants = deployInstants(h.gaps, vendorPolicy.renewBeforeMs);
     const compromise = h.compromise && h.compromise.atDeploy < instants.length ? h.compromise : undefined;
     let cutoff: Date | undefined;
@@ -108,10 +127,13 @@ function deployConfigs(h: History, vendorPolicy: CertificatePolicy): DeployConfi
     }
     return instants.map((t, i) => {
         const announced = compromise !== undefined && i >= compromise.atDeploy ? cutoff : undefined;
+        const policyChanged = changed !== undefined && h.policyChange !== undefined && i >= h.policyChange.atDeploy;
         return {
             at: new Date(t),
             cutoffs: { vendor: announced, bystander: compromise?.stackWide ? announced : undefined },
             suspended: suspendedAtDeploy(h.suspension, i),
+            certificate: policyChanged ? changed : initial,
+            policies: policyChanged ? changedPolicies! : initialPolicies,
         };
     });
 }
@@ -128,21 +150,19 @@ const replay = replays.replay;
 
 async function replayAnew(h: History, seed: number, failure: FailureDraw | undefined): Promise<Replay> {
     const { VendorConnection } = await import("../../components");
-    const certificate = { vendor: policyOf(h.vendor), bystander: policyOf(h.bystander) };
-    const policies = { vendor: resolveCertificatePolicy(certificate.vendor, "vendor"), bystander: resolveCertificatePolicy(certificate.bystander, "bystander") };
     const program = (config: DeployConfig) => () => {
         for (const name of CONNECTIONS) {
             const revokeIssuedBefore = config.cutoffs[name] ? toRfc3339(config.cutoffs[name]!) : undefined;
             const suspended = name === "vendor" && config.suspended;
-            new VendorConnection(name, { permissions, certificate: certificate[name], vault, now: config.at, revokeIssuedBefore, suspended });
+            new VendorConnection(name, { permissions, certificate: config.certificate[name], vault, now: config.at, revokeIssuedBefore, suspended });
         }
     };
     const sim = new DeploySimulator({ project: "vendor-connections", seed, issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });
     const deploys: Deploy[] = [];
-    for (const [i, config] of deployConfigs(h, policies.vendor).entries()) {
+    for (const [i, config] of deployConfigs(h).entries()) {
         deploys.push({ ...config, ...(await deployOnce(sim, config.at, program(config), failure?.atDeploy === i ? failure.atOperation : undefined)) });
     }
-    return { sim, seed, deploys, policies, cutoff: deploys[deploys.length - 1].cutoffs.vendor, program };
+    return { sim, seed, deploys, cutoff: deploys[deploys.length - 1].cutoffs.vendor, program };
 }
 
 // ---- reading the simulated state ----------------------------------------------------------------
@@ -187,11 +207,36 @@ function secretThumbprint(secret: ResourceVersion): string | undefined {
     return (secret.inputs.tags as Record<string, string> | undefined)?.thumbprintSha1;
 }
 
-function scheduleOf(r: Replay, deploy: DeployConfig, connection: ConnectionName): string {
+/** What the connection's certificates must be at a deploy: its schedule, under which policy. When this changes, the connection may change. */
+function scheduleOf(deploy: DeployConfig, connection: ConnectionName): string {
     if (connection === "vendor" && deploy.suspended) {
         return "suspended";
     }
-    return certificateSchedule(r.policies[connection], deploy.at, [deploy.cutoffs[connection]]);
+    const policy = deploy.policies[connection];
+    return `${certificateSchedule(policy, deploy.at, [deploy.cutoffs[connection]])} (${policy.lifetimeMs}/${policy.renewBeforeMs} ms, ${policy.keySize} bits)`;
+}
+
+/** Whether deploy `i` declares another certificate policy for the connection than the deploy before. */
+function policyChangedAt(r: Replay, i: number, connection: ConnectionName): boolean {
+    if (i === 0) {
+        return false;
+    }
+    const [before, after] = [r.deploys[i - 1].policies[connection], r.deploys[i].policies[connection]];
+    return before.lifetimeMs !== after.lifetimeMs || before.renewBeforeMs !== after.renewBeforeMs || before.keySize !== after.keySize;
+}
+
+/**
+ * Whether deploy `i` changes the connection's policy while its schedule holds a revocation
+ * identity: it re-issues that certificate too, and the component, which sees only the new
+ * certificate, replaces its key credential delete-first as it did for the revocation.
+ */
+function reissuesRevocationIdentity(r: Replay, i: number, connection: ConnectionName): boolean {
+    const deploy = r.deploys[i];
+    if (!policyChangedAt(r, i, connection) || (connection === "vendor" && deploy.suspended)) {
+        return false;
+    }
+    const { certificates } = scheduleCertificates({ policy: deploy.policies[connection], now: deploy.at, revokeIssuedBefore: [deploy.cutoffs[connection]] });
+    return certificates.some((c) => isRevocationIdentity(c.identity));
 }
 
 /**
@@ -204,15 +249,63 @@ function revokedBy(r: Replay, i: number, connection: ConnectionName): ResourceVe
     if (i === 0 || cutoff === undefined) {
         return [];
     }
-    const kept = new Set(certificateSchedule(r.policies[connection], r.deploys[i].at, []).split(" "));
+    const kept = new Set(certificateSchedule(r.deploys[i].policies[connection], r.deploys[i].at, []).split(" "));
     return registeredAt(r.sim, r.deploys[i - 1].at, connection)
         .map(({ certificate }) => certificate)
         .filter((certificate) => certificate.createdAt < cutoff && kept.has(`${certificate.name.slice(`${connection}-cert-`.length)}=${String(certificate.inputs.identity)}`));
 }
 
-/** True when every gap between deploys is at most the connection's renewBefore: the precondition of continuity (docs/architecture.md#rotation-invariants, 1). */
+/**
+ * Whether, at `point`, the connection's vault publishes a certificate whose slot's key credential the
+ * deploy deleted first, up to that point, in a policy change that re-issues a revocation identity
+ * (reissuesRevocationIdentity): the one way a deploy publishes an unregistered certificate that
+ * the run's cutoff does not revoke.
+ */
+function publishesDeletedFirst(r: Replay, point: RunPoint, connection: ConnectionName): boolean {
+    const published = publishedAt(r.sim, point, connection);
+    const credential = published?.name.replace(`${connection}-cert-`, `${connection}-credential-`);
+    return credential !== undefined && deletedFirstForPolicyChange(r, point, connection).deleted.has(credential);
+}
+
+/**
+ * The connection's key credentials that the deploy of `point` deleted first, up to that point (its
+ * failed run included), in a policy change that re-issues a revocation identity; and those of them
+ * whose successors are not registered yet. Empty for any other deploy.
+ */
+function deletedFirstForPolicyChange(r: Replay, point: RunPoint, connection: ConnectionName): { deleted: Set<string>; awaitingSuccessor: Set<string> } {
+    const index = deployIndexOf(r.deploys, point.run);
+    const deploy = r.deploys[index];
+    const deleted = new Set<string>();
+    const awaitingSuccessor = new Set<string>();
+    if (!reissuesRevocationIdentity(r, index, connection)) {
+        return { deleted, awaitingSuccessor };
+    }
+    const done =
+        point.run === deploy.failed?.index
+            ? deploy.failed.operations.slice(0, point.step)
+            : point.run === deploy.run.index
+              ? [...(deploy.failed?.operations ?? []), ...deploy.run.operations.slice(0, point.step)]
+              : [];
+    for (const o of done.filter((o) => o.type === APPLICATION_CERTIFICATE_TYPE && o.name.startsWith(`${connection}-`))) {
+        if (o.kind === "delete-replaced") {
+            deleted.add(o.name);
+            awaitingSuccessor.add(o.name);
+        } else if (o.kind === "create-replacement" || o.kind === "create") {
+            awaitingSuccessor.delete(o.name);
+        }
+    }
+    return { deleted, awaitingSuccessor };
+}
+
+/**
+ * True when every gap between deploys is at most the connection's renewBefore, the precondition of
+ * continuity (docs/architecture.md#rotation-invariants, 1). The renewBefore of the deploy that
+ * opens the gap: what it left registered was issued under its policy, and outlives it by that much.
+ */
 function deploysOftenEnough(r: Replay, connection: ConnectionName, from = 0, to = r.deploys.length): boolean {
-    return r.deploys.slice(from, to).every((d, i) => i === 0 || d.at.getTime() - r.deploys[from + i - 1].at.getTime() <= r.policies[connection].renewBeforeMs);
+    return r.deploys
+        .slice(from, to)
+        .every((d, i) => i === 0 || d.at.getTime() - r.deploys[from + i - 1].at.getTime() <= r.deploys[from + i - 1].policies[connection].renewBeforeMs);
 }
 
 /** The half-open deploy index ranges in which the vendor is not suspended. */
@@ -238,6 +331,7 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
     it("1 continuity: deploying at least every renewBefore, some valid credential is registered at every instant and the vault holds one of them; longer pauses show up as reported gaps", async () => {
         let compliantStretches = 0;
         let reportedGaps = 0;
+        let policyChangesInCompliantStretches = 0;
         await fc.assert(
             fc.asyncProperty(histories, async (h) =>
                 eachInterleaving(await replay(h), (r) => {
@@ -262,11 +356,16 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                 }
                                 // Overlap: a rotation keeps the certificate the vault published until then
                                 // registered, so a vendor that fetched it before the deploy is not cut off.
+                                // Not a revocation, which removes it on purpose, nor a policy change, which
+                                // re-issues every certificate: the one published until then is deleted at the
+                                // end of that deploy (first, if a revocation gave its identity: see below and
+                                // 7 publication), and a vendor still holding it must fetch the new one.
                                 for (let i = from + 1; i < to; i++) {
                                     const before = secretThumbprint(secretAt(sim, r.deploys[i - 1].at, connection));
                                     const after = secretThumbprint(secretAt(sim, r.deploys[i].at, connection));
                                     const sameCutoff = r.deploys[i - 1].cutoffs[connection]?.getTime() === r.deploys[i].cutoffs[connection]?.getTime();
-                                    if (before !== after && sameCutoff) {
+                                    policyChangesInCompliantStretches += policyChangedAt(r, i, connection) ? 1 : 0;
+                                    if (before !== after && sameCutoff && !policyChangedAt(r, i, connection)) {
                                         const valid = registeredAt(sim, r.deploys[i].at, connection).filter(({ credential }) => credential.endDate > r.deploys[i].at);
                                         assert.ok(
                                             valid.some(({ certificate }) => certificate.outputs.thumbprintSha1 === before),
@@ -277,19 +376,22 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                             } else {
                                 // A pause beyond renewBefore may leave the vendor without a credential; such a
                                 // gap must be reported, it must lie inside a pause, and the next deploy closes it.
-                                const pauses = r.deploys.slice(from + 1, to).map((d, i) => ({ from: r.deploys[from + i].at, to: d.at }));
+                                // A pause is measured against the policy of the deploy that opened it.
+                                const pauses = r.deploys
+                                    .slice(from + 1, to)
+                                    .map((d, i) => ({ from: r.deploys[from + i].at, to: d.at, policy: r.deploys[from + i].policies[connection] }));
                                 for (const gap of gaps) {
                                     reportedGaps += 1;
                                     const pause = pauses.find((p) => p.from <= gap.from && gap.to <= p.to);
                                     assert.ok(pause, `${connection}: a gap ${gap.from.toISOString()}..${gap.to.toISOString()} outside any pause`);
                                     assert.ok(
-                                        pause.to.getTime() - pause.from.getTime() > r.policies[connection].renewBeforeMs,
+                                        pause.to.getTime() - pause.from.getTime() > pause.policy.renewBeforeMs,
                                         `${connection}: a gap inside a pause no longer than renewBefore`,
                                     );
                                     assert.equal(gap.to.getTime(), pause.to.getTime(), `${connection}: the deploy after a pause must close the gap`);
                                 }
                                 // A pause longer than the lifetime outlives every certificate: the gap must be reported.
-                                for (const pause of pauses.filter((p) => p.to.getTime() - p.from.getTime() > r.policies[connection].lifetimeMs)) {
+                                for (const pause of pauses.filter((p) => p.to.getTime() - p.from.getTime() > p.policy.lifetimeMs)) {
                                     assert.ok(
                                         gaps.some((g) => pause.from <= g.from && g.to <= pause.to),
                                         `${connection}: a pause longer than the lifetime reported no gap`,
@@ -297,18 +399,24 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                 }
                             }
                         }
-                        // Inside each run: a rotation never leaves a live connection without a credential.
-                        // A revocation may, on purpose: a revoked key credential is deleted before its
-                        // successor is registered, so it is gone even if a later step fails.
+                        // Inside each run: a rotation or a policy change never leaves a live connection
+                        // without a credential: it registers each successor before the credential it
+                        // replaces is deleted. A revocation may, on purpose: a revoked key credential is
+                        // deleted before its successor is registered, so it is gone even if a later step
+                        // fails. So may a policy change that re-issues a certificate whose identity a
+                        // revocation gave, from that key credential's delete to its successor's
+                        // registration: the component sees only the new certificate and cannot tell that
+                        // replacement from the revocation, so it errs on revocation's side.
                         const suspendedRuns = new Set(r.deploys.flatMap((d, i) => (connection === "vendor" && (d.suspended || (i > 0 && r.deploys[i - 1].suspended)) ? [i] : [])));
                         const revocationRuns = new Set(
                             r.deploys.flatMap((d, i) => (i > 0 && d.cutoffs[connection]?.getTime() !== r.deploys[i - 1].cutoffs[connection]?.getTime() ? [i] : [])),
                         );
+                        const deletedFirst = (g: RunPoint) => deletedFirstForPolicyChange(r, g, connection).awaitingSuccessor.size > 0;
                         // Runs are numbered across failed attempts and redeploys; deploys are not.
                         const deployOf = (g: { run: number }) => deployIndexOf(r.deploys, g.run);
                         const inRun = sim
                             .keyCredentialGapsDuringRuns()
-                            .filter((g) => g.applicationId === appId && !suspendedRuns.has(deployOf(g)) && !revocationRuns.has(deployOf(g)) && g.step > 0);
+                            .filter((g) => g.applicationId === appId && !suspendedRuns.has(deployOf(g)) && !revocationRuns.has(deployOf(g)) && !deletedFirst(g) && g.step > 0);
                         const runsBefore = (g: { run: number }) => deployOf(g) > 0 && deploysOftenEnough(r, connection, deployOf(g) - 1, deployOf(g) + 1);
                         assert.deepEqual(inRun.filter(runsBefore), [], `${connection}: a rotation opened a gap inside a deploy`);
                     }
@@ -321,19 +429,47 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
             compliantStretches > RUNS.numRuns / 5 && reportedGaps > RUNS.numRuns / 50,
             `too few compliant stretches (${compliantStretches}) or reported gaps (${reportedGaps})`,
         );
+        assert.ok(policyChangesInCompliantStretches > RUNS.numRuns / 20, `only ${policyChangesInCompliantStretches} policy changes in compliant stretches`);
     });
 
-    it("2 bounded exposure: at every step at most two credentials per connection, none valid longer than the lifetime or ending after its certificate; after each deploy none expired, and while suspended none at all and the service principal is disabled", async () => {
+    // During a deploy a slot's key credential replaced create-before-delete (a new window, a new
+    // policy) stays registered beside its successor until the deletes at the end of the update (of the
+    // next successful one, if that update fails): so up to two per slot, four in all, while a policy
+    // change re-issues both slots. That is the price of never cutting the vendor off mid-deploy, and
+    // it exposes nothing new: such a credential is not compromised (its successor's certificate has
+    // no revocation identity; a revoked one is always deleted before its successor exists), it was
+    // registered anyway until this deploy, and no more than two credentials are ever current.
+    it("2 bounded exposure: at every step at most two current key credentials per connection (one per slot), and at most one more per slot that a create-before-delete replacement superseded and that is never a revoked one (four in all); none valid longer than the lifetime it was issued under or ending after its certificate; after each deploy at most two, none expired, and while suspended none at all and the service principal is disabled", async () => {
+        let superseded = 0;
         await fc.assert(
             fc.asyncProperty(histories, async (h) =>
                 eachInterleaving(await replay(h), (r) => {
                     atEveryPoint(r, (point) => {
                         for (const connection of CONNECTIONS) {
                             const registered = registeredAt(r.sim, point, connection);
-                            assert.ok(registered.length <= 2, `${connection}: ${registered.length} key credentials at ${describeWhen(point)}`);
+                            const bySlot = new Map<string, typeof registered>();
+                            for (const entry of registered) {
+                                bySlot.set(entry.credential.name, [...(bySlot.get(entry.credential.name) ?? []), entry]);
+                            }
+                            assert.ok(
+                                registered.length <= 4 && bySlot.size <= 2,
+                                `${connection}: ${registered.length} key credentials in ${bySlot.size} slots at ${describeWhen(point)}`,
+                            );
+                            for (const [slot, versions] of bySlot) {
+                                assert.ok(versions.length <= 2, `${slot}: ${versions.length} key credentials at ${describeWhen(point)}`);
+                                if (versions.length === 2) {
+                                    superseded += 1;
+                                    const [, successor] = [...versions].sort((x, y) => x.credential.version.generation - y.credential.version.generation);
+                                    assert.ok(
+                                        !isRevocationIdentity(String(successor.certificate.inputs.identity)),
+                                        `${slot}: a revoked key credential stays registered beside its successor at ${describeWhen(point)}`,
+                                    );
+                                }
+                            }
                             for (const { credential, certificate } of registered) {
+                                const issuedUnder = r.deploys[deployIndexOf(r.deploys, credential.version.createdIn)].policies[connection];
                                 assert.ok(
-                                    credential.endDate.getTime() - credential.startDate.getTime() <= r.policies[connection].lifetimeMs,
+                                    credential.endDate.getTime() - credential.startDate.getTime() <= issuedUnder.lifetimeMs,
                                     `${credential.name} outlives the lifetime at ${describeWhen(point)}`,
                                 );
                                 assert.ok(
@@ -367,6 +503,8 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
             ),
             RUNS,
         );
+        // Points at which a slot held a superseded credential beside its successor: the bound above needs some.
+        assert.ok(superseded > RUNS.numRuns, `only ${superseded} points with a superseded key credential`);
     });
 
     it("3 revocation: the first deploy after a cutoff leaves no key credential, and no vault secret, with a certificate issued before it, and none comes back at any later step", async () => {
@@ -451,8 +589,12 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                         const previous = r.deploys[i - 1];
                         for (const connection of CONNECTIONS) {
                             const changed = changedResources(operationsOf(deploy), connection);
-                            if (scheduleOf(r, previous, connection) === scheduleOf(r, deploy, connection)) {
-                                assert.deepEqual(changed, [], `${connection} changed at ${deploy.at.toISOString()} without a rotation, revocation or suspension of its own`);
+                            if (scheduleOf(previous, connection) === scheduleOf(deploy, connection)) {
+                                assert.deepEqual(
+                                    changed,
+                                    [],
+                                    `${connection} changed at ${deploy.at.toISOString()} without a rotation, revocation, suspension or policy change of its own`,
+                                );
                             }
                             const allowed = (resource: string) =>
                                 CREDENTIAL_RESOURCES.test(resource) || (connection === "vendor" && previous.suspended !== deploy.suspended && /^sp$|^reader-/.test(resource));
@@ -514,15 +656,23 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
     });
 
     // Without the secret's dependency on the active key credential, the engine's interleavings break
-    // this (tests/vendorConnection/publishAfterRegister.test.ts replays one).
+    // this (tests/vendorConnection/publishAfterRegister.test.ts replays one). One exception, as in
+    // continuity: a policy change that re-issues a certificate with a revocation identity deletes its
+    // key credential first, and until its successor is registered and the vault moves on, the vault
+    // serves the certificate just deleted (publishesDeletedFirst).
     it("7 publication: at every step of every run the vault secret publishes a certificate that is a valid key credential of its connection's application (unless suspended, revoked by the run's cutoff, or expired)", async () => {
         let published = 0;
+        let deletedFirstPoints = 0;
         await fc.assert(
             fc.asyncProperty(histories, async (h) =>
                 eachInterleaving(await replay(h), (r) => {
                     atEveryPoint(r, (point, deploy) => {
                         for (const connection of CONNECTIONS) {
                             const problem = unregisteredPublication(r.sim, point, connection, { cutoffOf: (run) => r.deploys[deployIndexOf(r.deploys, run)].cutoffs[connection] });
+                            if (problem !== undefined && publishesDeletedFirst(r, point, connection)) {
+                                deletedFirstPoints += 1;
+                                continue;
+                            }
                             assert.equal(problem, undefined, problem);
                             published += publishedAt(r.sim, point, connection) && !deploy.suspended ? 1 : 0;
                         }
@@ -532,5 +682,7 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
             RUNS,
         );
         assert.ok(published > RUNS.numRuns * 10, `only ${published} points at which a vault secret published a certificate`);
+        // How often the one exception below applied: a handful at most, in a few histories.
+        assert.ok(deletedFirstPoints < published / 100, `${deletedFirstPoints} points published a certificate deleted first for a policy change`);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { CertificateSchedule, resolveCertificatePolicy, scheduleCertificates } from "../../components/rotation";
+import { CertificateSchedule, isRevocationIdentity, resolveCertificatePolicy, scheduleCertificates } from "../../components/rotation";
 import { toRfc3339 } from "../../components/time";
 import { assertOneIssue, validationIssues } from "./support";
 
@@ -146,6 +146,27 @@ describe("rotation: schedule", () => {
                 s.certificates.map((c) => [c.identity, c.notBefore]),
                 [["window:2026-11-23T00:00:00Z;revoked:2026-11-23T00:00:00.500Z", "2026-11-23T00:00:00Z"]],
             );
+        });
+
+        it("isRevocationIdentity: true exactly for the identities a cutoff gave, whatever the window or the policy", () => {
+            const identities = (now: string, cutoffs: string[] = []) => schedule(now, cutoffs).certificates.map((c) => [c.identity, isRevocationIdentity(c.identity)]);
+            // No cutoff, or one before every window: no revocation identity.
+            assert.deepEqual(identities("2026-11-25T12:00:00Z"), [[W1038.identity, false], [W1039.identity, false]]);
+            assert.deepEqual(identities("2026-11-25T12:00:00Z", ["2026-01-01T00:00:00Z"]), [[W1038.identity, false], [W1039.identity, false]]);
+            // A cutoff inside the previous window: that one's identity carries it, the active one's does not.
+            assert.deepEqual(identities("2026-11-25T12:00:00Z", ["2026-11-10T00:00:00Z"]), [
+                ["window:2026-11-03T00:00:00Z;revoked:2026-11-10T00:00:00Z", true],
+                [W1039.identity, false],
+            ]);
+            // A cutoff inside the current window, sub-second too.
+            assert.deepEqual(identities("2026-12-05T00:00:00Z", ["2026-11-23T00:00:00.500Z"]), [["window:2026-11-23T00:00:00Z;revoked:2026-11-23T00:00:00.500Z", true]]);
+            const hourly = resolveCertificatePolicy({ lifetime: "PT1H", renewBefore: "PT20M", keySize: 3072 }, "p");
+            const [active] = scheduleCertificates({ policy: hourly, now: at("2026-12-05T00:50:00Z"), revokeIssuedBefore: [at("2026-12-05T00:45:00Z")] }).certificates;
+            assert.equal(active.identity, "window:2026-12-05T00:40:00Z;revoked:2026-12-05T00:45:00Z");
+            assert.equal(isRevocationIdentity(active.identity), true);
+            for (const other of ["", "revoked", "window:2026-11-23T00:00:00Z", "window:2026-11-23T00:00:00Z;revoked", "cutoff;revoked:2026-11-23T00:00:00Z"]) {
+                assert.equal(isRevocationIdentity(other), false, other);
+            }
         });
 
         it("a cutoff in the future is an error naming its path", () => {

@@ -120,10 +120,32 @@ export const uniform = (min: number, max: number): fc.Arbitrary<number> => fc.in
 
 export const policyDraw: fc.Arbitrary<PolicyDraw> = fc.record({ lifetimeHours: fc.integer({ min: 1, max: 24 * 90 }), renewFraction: uniform(0.02, 0.5) });
 
-export function policyOf(draw: PolicyDraw): { lifetime: string; renewBefore: string } {
+export function policyOf(draw: PolicyDraw, keySize?: number): { lifetime: string; renewBefore: string; keySize?: number } {
     const lifetimeSeconds = draw.lifetimeHours * 3600;
     const renewBeforeSeconds = Math.max(1, Math.floor(lifetimeSeconds * draw.renewFraction));
-    return { lifetime: `PT${draw.lifetimeHours}H`, renewBefore: `PT${renewBeforeSeconds}S` };
+    return { lifetime: `PT${draw.lifetimeHours}H`, renewBefore: `PT${renewBeforeSeconds}S`, ...(keySize === undefined ? {} : { keySize }) };
+}
+
+/**
+ * A change of a connection's certificate policy from deploy `atDeploy` on (if the history has it):
+ * a new key size (the policy starts at the default, 2048), new timing (lifetime and renewBefore,
+ * drawn as a first policy is), or both. Every kind re-issues the connection's certificates.
+ */
+export interface PolicyChangeDraw {
+    atDeploy: number;
+    keySize?: number;
+    timing?: PolicyDraw;
+}
+
+export const policyChangeDraw = (deploys: number): fc.Arbitrary<PolicyChangeDraw> => {
+    const atDeploy = fc.integer({ min: 1, max: deploys - 1 });
+    const keySize = fc.constantFrom(3072, 4096);
+    return fc.oneof(fc.record({ atDeploy, keySize }), fc.record({ atDeploy, timing: policyDraw }), fc.record({ atDeploy, keySize, timing: policyDraw }));
+};
+
+/** The policy input in force from a change on: the change's timing and key size where it has them. */
+export function changedPolicyOf(initial: PolicyDraw, change: PolicyChangeDraw): { lifetime: string; renewBefore: string; keySize?: number } {
+    return policyOf(change.timing ?? initial, change.keySize);
 }
 
 /** Deploy instants from HISTORY_START on, `gaps` apart in units of `unitMs` (at least a second apart). */

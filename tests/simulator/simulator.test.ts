@@ -142,6 +142,22 @@ describe("simulator: deploy runs", () => {
         assert.equal(sim.one(THING_TYPE, "a-secret").inputs.value, "rotated");
     });
 
+    it("reads deleteBeforeReplace from the new registration, as the engine does (the goal's option, not the old state's)", async () => {
+        const sim = new DeploySimulator();
+        const thing = (value: string, deleteBeforeReplace: boolean) => () => {
+            new ToyThing("t", { value }, { deleteBeforeReplace });
+        };
+        await sim.up(T0, thing("1", true));
+        // Registered with it before, without it now: create-before-delete.
+        const without = await sim.up(at(1), thing("2", false));
+        assert.deepEqual(ops(without), ["create-replacement t", "delete-replaced t"]);
+        assert.deepEqual(without.replaces.map((r) => [r.name, r.deleteBeforeReplace]), [["t", false]]);
+        // Without it before, with it now: delete first.
+        const withIt = await sim.up(at(2), thing("3", true));
+        assert.deepEqual(ops(withIt), ["delete-replaced t", "create-replacement t"]);
+        assert.deepEqual(withIt.replaces.map((r) => [r.name, r.deleteBeforeReplace]), [["t", true]]);
+    });
+
     it("updates in place where the provider would (force-new inputs unchanged), keeping the id", async () => {
         const sim = new DeploySimulator();
         await sim.up(T0, toyProgram({ a: args("x") }));
