@@ -151,8 +151,14 @@ describe("rotation: schedule", () => {
         it("isRevocationIdentity: true exactly for the identities a cutoff gave, whatever the window or the policy", () => {
             const identities = (now: string, cutoffs: string[] = []) => schedule(now, cutoffs).certificates.map((c) => [c.identity, isRevocationIdentity(c.identity)]);
             // No cutoff, or one before every window: no revocation identity.
-            assert.deepEqual(identities("2026-11-25T12:00:00Z"), [[W1038.identity, false], [W1039.identity, false]]);
-            assert.deepEqual(identities("2026-11-25T12:00:00Z", ["2026-01-01T00:00:00Z"]), [[W1038.identity, false], [W1039.identity, false]]);
+            assert.deepEqual(identities("2026-11-25T12:00:00Z"), [
+                [W1038.identity, false],
+                [W1039.identity, false],
+            ]);
+            assert.deepEqual(identities("2026-11-25T12:00:00Z", ["2026-01-01T00:00:00Z"]), [
+                [W1038.identity, false],
+                [W1039.identity, false],
+            ]);
             // A cutoff inside the previous window: that one's identity carries it, the active one's does not.
             assert.deepEqual(identities("2026-11-25T12:00:00Z", ["2026-11-10T00:00:00Z"]), [
                 ["window:2026-11-03T00:00:00Z;revoked:2026-11-10T00:00:00Z", true],

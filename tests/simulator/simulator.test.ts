@@ -151,11 +151,17 @@ describe("simulator: deploy runs", () => {
         // Registered with it before, without it now: create-before-delete.
         const without = await sim.up(at(1), thing("2", false));
         assert.deepEqual(ops(without), ["create-replacement t", "delete-replaced t"]);
-        assert.deepEqual(without.replaces.map((r) => [r.name, r.deleteBeforeReplace]), [["t", false]]);
+        assert.deepEqual(
+            without.replaces.map((r) => [r.name, r.deleteBeforeReplace]),
+            [["t", false]],
+        );
         // Without it before, with it now: delete first.
         const withIt = await sim.up(at(2), thing("3", true));
         assert.deepEqual(ops(withIt), ["delete-replaced t", "create-replacement t"]);
-        assert.deepEqual(withIt.replaces.map((r) => [r.name, r.deleteBeforeReplace]), [["t", true]]);
+        assert.deepEqual(
+            withIt.replaces.map((r) => [r.name, r.deleteBeforeReplace]),
+            [["t", true]],
+        );
     });
 
     it("updates in place where the provider would (force-new inputs unchanged), keeping the id", async () => {

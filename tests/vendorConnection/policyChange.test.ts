@@ -51,7 +51,10 @@ describe("VendorConnection across a certificate policy change", function () {
 
     /** The most key credentials registered at once inside `run`, valid or not. */
     function mostRegistered(sim: DeploySimulator, run: DeployRun): number {
-        const counts = sim.points().filter((p) => p.run === run.index).map((p) => sim.resourcesAt(p, APPLICATION_CERTIFICATE_TYPE).length);
+        const counts = sim
+            .points()
+            .filter((p) => p.run === run.index)
+            .map((p) => sim.resourcesAt(p, APPLICATION_CERTIFICATE_TYPE).length);
         return Math.max(...counts);
     }
 
@@ -63,13 +66,29 @@ describe("VendorConnection across a certificate policy change", function () {
                 const run = await sim.up(IN_OVERLAP, connection(IN_OVERLAP, change.certificate));
                 assert.ok(run.ok, run.error?.message);
                 const replaced = run.replaces.filter((r) => r.type === T.credential);
-                assert.deepEqual(replaced.map((r) => [r.name, r.deleteBeforeReplace]).sort(), change.replaced.map((name) => [name, false]), `seed ${seed}`);
+                assert.deepEqual(
+                    replaced.map((r) => [r.name, r.deleteBeforeReplace]).sort(),
+                    change.replaced.map((name) => [name, false]),
+                    `seed ${seed}`,
+                );
                 for (const { key } of replaced) {
-                    assert.deepEqual(run.operations.filter((o) => o.key === key).map((o) => o.kind), ["create-replacement", "delete-replaced"], `seed ${seed}: ${key}`);
+                    assert.deepEqual(
+                        run.operations.filter((o) => o.key === key).map((o) => o.kind),
+                        ["create-replacement", "delete-replaced"],
+                        `seed ${seed}: ${key}`,
+                    );
                 }
-                assert.deepEqual(run.deletes.filter((r) => r.type === T.credential).map((r) => r.name), change.removed, `seed ${seed}`);
+                assert.deepEqual(
+                    run.deletes.filter((r) => r.type === T.credential).map((r) => r.name),
+                    change.removed,
+                    `seed ${seed}`,
+                );
                 // The vault moved on to the new active certificate.
-                assert.deepEqual(run.updates.map((r) => r.name), ["acme-secret"], `seed ${seed}`);
+                assert.deepEqual(
+                    run.updates.map((r) => r.name),
+                    ["acme-secret"],
+                    `seed ${seed}`,
+                );
                 assert.deepEqual(problems(sim), [], `seed ${seed}\n${sim.describe()}`);
                 // Transiently the old credentials and their successors, until the deletes at the end.
                 const before = 2;
@@ -90,7 +109,13 @@ describe("VendorConnection across a certificate policy change", function () {
             const sim = new DeploySimulator({ project: "vendor-connections", seed, issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });
             const cutoff = "2026-11-28T12:30:00Z";
             const deploy = (at: Date, certificate?: object) => () => {
-                new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault: FAKE_VAULT, now: at, certificate, revokeIssuedBefore: at > IN_OVERLAP ? cutoff : undefined });
+                new components.VendorConnection("acme", {
+                    permissions: GRAPH_USER_READ,
+                    vault: FAKE_VAULT,
+                    now: at,
+                    certificate,
+                    revokeIssuedBefore: at > IN_OVERLAP ? cutoff : undefined,
+                });
             };
             assert.ok((await sim.up(IN_OVERLAP, deploy(IN_OVERLAP))).ok);
             const revokedAt = new Date("2026-11-28T13:00:00Z");
@@ -98,7 +123,10 @@ describe("VendorConnection across a certificate policy change", function () {
             const changedAt = new Date("2026-11-29T13:00:00Z");
             const run = await sim.up(changedAt, deploy(changedAt, { keySize: 3072 }));
             assert.ok(run.ok, run.error?.message);
-            assert.deepEqual(run.replaces.filter((r) => r.type === T.credential).map((r) => [r.name, r.deleteBeforeReplace]), [["acme-credential-b", true]]);
+            assert.deepEqual(
+                run.replaces.filter((r) => r.type === T.credential).map((r) => [r.name, r.deleteBeforeReplace]),
+                [["acme-credential-b", true]],
+            );
             const stepOf = (kind: string, name: string) => run.operations.find((o) => o.kind === kind && o.name === name)!.step + 1;
             const deleted = stepOf("delete-replaced", "acme-credential-b");
             const registered = stepOf("create-replacement", "acme-credential-b");
@@ -107,10 +135,21 @@ describe("VendorConnection across a certificate policy change", function () {
             const stepsOf = (found: string[]) => found.filter(inRun).map((p) => Number(/run #\d+ step (\d+)/.exec(p)![1]));
             const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
             const appId = sim.one(T.application, "acme-app").id;
-            assert.deepEqual(sim.keyCredentialGapsDuringRuns().filter((g) => g.applicationId === appId).map((g) => [g.run, g.step]), range(deleted, registered).map((step) => [run.index, step]), `seed ${seed}`);
+            assert.deepEqual(
+                sim
+                    .keyCredentialGapsDuringRuns()
+                    .filter((g) => g.applicationId === appId)
+                    .map((g) => [g.run, g.step]),
+                range(deleted, registered).map((step) => [run.index, step]),
+                `seed ${seed}`,
+            );
             const cutoffOf = (r: number) => (r > 0 ? new Date(cutoff) : undefined);
             assert.deepEqual(stepsOf(unregisteredPublications(sim, ["acme"], () => ({ cutoffOf }))), range(deleted, moved), `seed ${seed}`);
-            assert.deepEqual(unregisteredPublications(sim, ["acme"], () => ({ cutoffOf })).filter((p) => !inRun(p)), [], `seed ${seed}`);
+            assert.deepEqual(
+                unregisteredPublications(sim, ["acme"], () => ({ cutoffOf })).filter((p) => !inRun(p)),
+                [],
+                `seed ${seed}`,
+            );
         }
     });
 
