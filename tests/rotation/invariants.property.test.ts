@@ -359,7 +359,7 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                 // Not a revocation, which removes it on purpose, nor a policy change, which
                                 // re-issues every certificate: the one published until then is deleted at the
                                 // end of that deploy (first, if a revocation gave its identity: see below and
-                                // 7 publication), and a vendor still holding it must fetch the new one.
+                                // 8 publication), and a vendor still holding it must fetch the new one.
                                 for (let i = from + 1; i < to; i++) {
                                     const before = secretThumbprint(secretAt(sim, r.deploys[i - 1].at, connection));
                                     const after = secretThumbprint(secretAt(sim, r.deploys[i].at, connection));
@@ -436,15 +436,18 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
     // policy) stays registered beside its successor until the deletes at the end of the update (of the
     // next successful one, if that update fails): so up to two per slot, four in all, while a policy
     // change re-issues both slots. That is the price of never cutting the vendor off mid-deploy, and
-    // it exposes nothing new: such a credential is not compromised (its successor's certificate has
-    // no revocation identity; a revoked one is always deleted before its successor exists), it was
-    // registered anyway until this deploy, and no more than two credentials are ever current.
-    it("2 bounded exposure: at every step at most two current key credentials per connection (one per slot), and at most one more per slot that a create-before-delete replacement superseded and that is never a revoked one (four in all); none valid longer than the lifetime it was issued under or ending after its certificate; after each deploy at most two, none expired, and while suspended none at all and the service principal is disabled", async () => {
+    // it exposes nothing new: such a credential was registered anyway until this deploy, no more than
+    // two credentials are ever current, and it is expired or not revoked: a slot whose new
+    // certificate has a revocation identity is deleted before its successor exists. The one exception
+    // is a deploy that revokes and changes the policy at once: a slot whose new window opened after
+    // the cutoff may replace a valid credential issued before it, which then goes at the end of the
+    // update, as a slot the revocation drops does.
+    it("2 bounded exposure: at every step at most two current key credentials per connection (one per slot), and at most one more per slot that a create-before-delete replacement superseded, expired or issued after the cutoff unless the deploy also changed the policy (four in all); none valid longer than the lifetime it was issued under or ending after its certificate; after each deploy at most two, none expired, and while suspended none at all and the service principal is disabled", async () => {
         let superseded = 0;
         await fc.assert(
             fc.asyncProperty(histories, async (h) =>
                 eachInterleaving(await replay(h), (r) => {
-                    atEveryPoint(r, (point) => {
+                    atEveryPoint(r, (point, deploy, deployIndex) => {
                         for (const connection of CONNECTIONS) {
                             const registered = registeredAt(r.sim, point, connection);
                             const bySlot = new Map<string, typeof registered>();
@@ -459,11 +462,22 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                 assert.ok(versions.length <= 2, `${slot}: ${versions.length} key credentials at ${describeWhen(point)}`);
                                 if (versions.length === 2) {
                                     superseded += 1;
-                                    const [, successor] = [...versions].sort((x, y) => x.credential.version.generation - y.credential.version.generation);
+                                    const [old, successor] = [...versions].sort((x, y) => x.credential.version.generation - y.credential.version.generation);
                                     assert.ok(
                                         !isRevocationIdentity(String(successor.certificate.inputs.identity)),
-                                        `${slot}: a revoked key credential stays registered beside its successor at ${describeWhen(point)}`,
+                                        `${slot}: a key credential replaced for a revocation stays registered beside its successor at ${describeWhen(point)}`,
                                     );
+                                    // An expired one (what a rotation replaces, the slot's certificate of two windows ago) signs nobody in.
+                                    const cutoff = deploy.cutoffs[connection];
+                                    const valid = old.credential.endDate > r.sim.instantOf(point);
+                                    if (cutoff !== undefined && old.certificate.createdAt < cutoff && valid) {
+                                        const revokesWithPolicyChange =
+                                            policyChangedAt(r, deployIndex, connection) && cutoff.getTime() !== r.deploys[deployIndex - 1].cutoffs[connection]?.getTime();
+                                        assert.ok(
+                                            revokesWithPolicyChange,
+                                            `${slot}: a key credential issued before the cutoff stays registered beside its successor at ${describeWhen(point)}`,
+                                        );
+                                    }
                                 }
                             }
                             for (const { credential, certificate } of registered) {
@@ -660,7 +674,7 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
     // continuity: a policy change that re-issues a certificate with a revocation identity deletes its
     // key credential first, and until its successor is registered and the vault moves on, the vault
     // serves the certificate just deleted (publishesDeletedFirst).
-    it("7 publication: at every step of every run the vault secret publishes a certificate that is a valid key credential of its connection's application (unless suspended, revoked by the run's cutoff, or expired)", async () => {
+    it("8 publication: at every step of every run the vault secret publishes a certificate that is a valid key credential of its connection's application (unless suspended, revoked by the run's cutoff, or expired)", async () => {
         let published = 0;
         let deletedFirstPoints = 0;
         await fc.assert(

@@ -153,6 +153,47 @@ describe("VendorConnection across a certificate policy change", function () {
         }
     });
 
+    // The other side of it: in one deploy that both revokes and changes the policy, a slot whose new
+    // window opened after the cutoff has no revocation identity, so its old credential, issued before
+    // the cutoff, is replaced create-before-delete and deleted at the end of the update, as a slot
+    // the revocation drops is: gone after the deploy, but not in its own step.
+    it("a revocation and a policy change in one deploy: the slot with a revocation identity is deleted first, the other's revoked credential at the end of the update; none survives the deploy", async () => {
+        const sim = new DeploySimulator({ project: "vendor-connections", seed: 1, issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });
+        assert.ok((await sim.up(IN_OVERLAP, connection(IN_OVERLAP))).ok);
+        // P20D (renewBefore P6DT16H): windows of 13 days 8 hours, one opened 2026-11-29T16:00Z, after the cutoff.
+        const at = new Date("2026-11-29T18:00:00Z");
+        const cutoff = new Date("2026-11-29T15:00:00Z");
+        const run = await sim.up(at, () => {
+            new components.VendorConnection("acme", {
+                permissions: GRAPH_USER_READ,
+                vault: FAKE_VAULT,
+                now: at,
+                certificate: { lifetime: "P20D" },
+                revokeIssuedBefore: cutoff.toISOString(),
+            });
+        });
+        assert.ok(run.ok, run.error?.message);
+        assert.deepEqual(
+            run.replaces
+                .filter((r) => r.type === T.credential)
+                .map((r) => [r.name, r.deleteBeforeReplace])
+                .sort(),
+            [
+                ["acme-credential-a", true],
+                ["acme-credential-b", false],
+            ],
+        );
+        // Among the deletes at the end: after every step that creates or updates.
+        const deleted = run.operations.find((o) => o.kind === "delete-replaced" && o.name === "acme-credential-b")!;
+        assert.ok(
+            run.operations.filter((o) => o.kind !== "delete-replaced" && o.kind !== "delete").every((o) => o.step < deleted.step),
+            sim.describe(),
+        );
+        const registered = sim.resourcesAt(at, APPLICATION_CERTIFICATE_TYPE);
+        assert.equal(registered.length, 2);
+        assert.ok(registered.every((credential) => credential.createdAt >= cutoff));
+    });
+
     it(`a key size change that fails at any operation leaves a valid key credential registered and published at every step, and the redeploy finishes it (seeds ${SEEDS.join(", ")})`, async () => {
         let failures = 0;
         for (const seed of SEEDS) {
