@@ -7,7 +7,9 @@ import { allAtOnce, coefficientOfVariation, elapsed, mean, ms, optionalPositiveI
 
 // The cost of issuing a certificate (docs/benchmarks.md) against bare native RSA key generation of
 // the same size, measured in the same run, serially and 8 at a time. Targets: issuing costs at most
-// 1.25x bare key generation; 8 concurrent issues finish at least 1.6x faster than 8 serial ones.
+// 1.1x bare key generation (the key is the floor: the engine's own work, on Node's native crypto,
+// must stay small beside it); 8 concurrent issues gain as much over 8 serial ones as 8 bare key
+// generations do (the engine adds no serial bottleneck), and at least 1.6x where the machine offers it.
 //
 // RSA key generation time is random (prime search): measured here, one 2048-bit key takes from a
 // third to over twice the mean (coefficient of variation ~0.5), so a ratio of two means over n keys
@@ -28,7 +30,7 @@ import { allAtOnce, coefficientOfVariation, elapsed, mean, ms, optionalPositiveI
 //   BENCH_CERT_KEY_SIZES  comma-separated subset of 2048,3072,4096 (default: all)
 
 const CONCURRENCY = 8;
-const MAX_COST_RATIO = 1.25;
+const MAX_COST_RATIO = 1.1;
 const MIN_SPEEDUP = 1.6;
 const DEFAULT_COUNTS: Record<KeySize, number> = { 2048: 64, 3072: 16, 4096: 8 };
 
@@ -156,6 +158,14 @@ function printVerdicts(results: readonly Measurement[]): void {
         speedup >= MIN_SPEEDUP,
         `8 concurrent issues at least ${MIN_SPEEDUP}x faster than 8 serial`,
         `worst ${noisy(speedup, slow)} at ${slow.keySize} bits (${notes.join("; ")})`,
+    );
+    // Within noise: both speedups come from means as noisy as the serial ones.
+    const lagging = worst(results, (r) => issueSpeedup(r) / (r.bareSerial / r.bareConcurrent), "min");
+    const relative = issueSpeedup(lagging) / (lagging.bareSerial / lagging.bareConcurrent);
+    printVerdict(
+        relative * (1 + lagging.ratioNoise) >= 1,
+        "8 concurrent issues gain as much over serial as 8 bare key generations do",
+        `worst at ${lagging.keySize} bits: issue ${noisy(issueSpeedup(lagging), lagging)} vs bare ${noisy(lagging.bareSerial / lagging.bareConcurrent, lagging)} (${ratio(relative)} of it)`,
     );
 }
 
