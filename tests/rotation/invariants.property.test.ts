@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { APPLICATION_CERTIFICATE_TYPE, CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer, OperationKind, ResourceVersion, RunPoint } from "../simulator";
-import { unregisteredPublication } from "../support/publishedCertificate";
+import { publication, secretThumbprint, unregisteredPublication } from "../support/publishedCertificate";
 import { CertificatePolicy, CertificatePolicyInput, isRevocationIdentity, resolveCertificatePolicy, scheduleCertificates } from "../../components/rotation";
 import { toRfc3339 } from "../../components/time";
 import {
@@ -186,26 +186,12 @@ function secretAt(sim: DeploySimulator, at: Date, connection: ConnectionName): R
     return found[0];
 }
 
-/** The certificate the connection's vault secret publishes at a point inside a run, if any. */
-function publishedAt(sim: DeploySimulator, point: RunPoint, connection: ConnectionName): ResourceVersion | undefined {
-    const thumbprint = sim
-        .resourcesAt(point, SECRET)
-        .filter((s) => s.name === `${connection}-secret`)
-        .map(secretThumbprint)
-        .find((t) => t !== undefined);
-    return thumbprint === undefined ? undefined : sim.versions.find((v) => v.type === CERTIFICATE_TYPE && v.outputs.thumbprintSha1 === thumbprint);
-}
-
 /** Runs `check` at every point of every run of the replay (failed runs included), with the deploy the run belongs to. */
 function atEveryPoint(r: Replay, check: (point: RunPoint, deploy: Deploy, deployIndex: number) => void): void {
     for (const point of r.sim.points()) {
         const index = deployIndexOf(r.deploys, point.run);
         check(point, r.deploys[index], index);
     }
-}
-
-function secretThumbprint(secret: ResourceVersion): string | undefined {
-    return (secret.inputs.tags as Record<string, string> | undefined)?.thumbprintSha1;
 }
 
 /** What the connection's certificates must be at a deploy: its schedule, under which policy. When this changes, the connection may change. */
@@ -263,7 +249,7 @@ function revokedBy(r: Replay, i: number, connection: ConnectionName): ResourceVe
  * the run's cutoff does not revoke.
  */
 function publishesDeletedFirst(r: Replay, point: RunPoint, connection: ConnectionName): boolean {
-    const published = publishedAt(r.sim, point, connection);
+    const published = publication(r.sim, point, connection)?.certificate;
     const credential = published?.name.replace(`${connection}-cert-`, `${connection}-credential-`);
     return credential !== undefined && deletedFirstForPolicyChange(r, point, connection).deleted.has(credential);
 }
@@ -543,7 +529,7 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                     `${connection}: ${credential.name} holds a certificate issued before the cutoff at ${describeWhen(point)}`,
                                 );
                             }
-                            const published = publishedAt(r.sim, point, connection);
+                            const published = publication(r.sim, point, connection)?.certificate;
                             assert.ok(
                                 !published || published.createdAt >= cutoff,
                                 `${connection}: the vault publishes a certificate issued before the cutoff at ${describeWhen(point)}`,
@@ -654,7 +640,7 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                     `${connection} registers another connection's certificate at ${describeWhen(point)}`,
                                 );
                             }
-                            const published = publishedAt(r.sim, point, connection);
+                            const published = publication(r.sim, point, connection)?.certificate;
                             if (published !== undefined) {
                                 assert.equal(
                                     ownerOf.get(published.outputs.thumbprintSha1),
@@ -689,7 +675,7 @@ describe(`rotation invariants over ${RUNS.numRuns} simulated deploy histories, $
                                 continue;
                             }
                             assert.equal(problem, undefined, problem);
-                            published += publishedAt(r.sim, point, connection) && !deploy.suspended ? 1 : 0;
+                            published += publication(r.sim, point, connection)?.certificate && !deploy.suspended ? 1 : 0;
                         }
                     });
                 }),

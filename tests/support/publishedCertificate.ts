@@ -1,4 +1,4 @@
-import { APPLICATION_TYPE, CERTIFICATE_TYPE, DeploySimulator, RunPoint } from "../simulator";
+import { APPLICATION_TYPE, CERTIFICATE_TYPE, DeploySimulator, ResourceVersion, RunPoint } from "../simulator";
 
 // A connection's vault secret publishes one certificate to the vendor (its PKCS#12, named by the
 // secret's thumbprintSha1 tag). A vendor fetching it must be able to sign in with it, so at every
@@ -19,6 +19,28 @@ export interface PublicationRules {
     cutoffOf(run: number): Date | undefined;
 }
 
+/** The thumbprint a vault secret's tags name: the certificate it publishes; undefined while suspended. */
+export function secretThumbprint(secret: ResourceVersion): string | undefined {
+    return (secret.inputs.tags as Record<string, string> | undefined)?.thumbprintSha1;
+}
+
+/**
+ * What `connection`'s vault secret publishes at `point`: the thumbprint its tags name, and the
+ * certificate resource that issued it (undefined if none did). Undefined when it publishes nothing:
+ * not created yet, or suspended.
+ */
+export function publication(sim: DeploySimulator, point: RunPoint, connection: string): { thumbprint: string; certificate: ResourceVersion | undefined } | undefined {
+    const thumbprint = sim
+        .resourcesAt(point, SECRET)
+        .filter((s) => s.name === `${connection}-secret`)
+        .map(secretThumbprint)
+        .find((t) => t !== undefined);
+    if (thumbprint === undefined) {
+        return undefined;
+    }
+    return { thumbprint, certificate: sim.versions.find((v) => v.type === CERTIFICATE_TYPE && v.outputs.thumbprintSha1 === thumbprint) };
+}
+
 /**
  * Why, at `point`, `connection`'s vault secret publishes a certificate Entra does not accept, or
  * undefined when it does (or publishes none: not created yet, or suspended). A certificate that has
@@ -28,26 +50,24 @@ export interface PublicationRules {
 export function unregisteredPublication(sim: DeploySimulator, point: RunPoint, connection: string, rules: PublicationRules): string | undefined {
     const at = sim.instantOf(point);
     const where = `${connection}, run #${point.run} step ${point.step} ${describeStep(sim, point)}:`;
-    for (const secret of sim.resourcesAt(point, SECRET).filter((s) => s.name === `${connection}-secret`)) {
-        const thumbprint = (secret.inputs.tags as Record<string, unknown> | undefined)?.thumbprintSha1;
-        if (thumbprint === undefined) {
-            continue; // suspended: the secret holds no certificate
-        }
-        const certificate = sim.versions.find((v) => v.type === CERTIFICATE_TYPE && v.outputs.thumbprintSha1 === thumbprint);
-        if (!certificate) {
-            return `${where} the vault secret publishes a certificate no certificate resource issued`;
-        }
-        const cutoff = rules.cutoffOf(point.run);
-        // Certificates count whole seconds: a revoked window's successor starts at the cutoff rounded down.
-        const revoked = cutoff !== undefined && Date.parse(String(certificate.outputs.notBefore)) < Math.floor(cutoff.getTime() / 1000) * 1000;
-        if (revoked || Date.parse(String(certificate.outputs.notAfter)) <= at.getTime()) {
-            continue;
-        }
-        const application = sim.resourcesAt(point, APPLICATION_TYPE).find((a) => a.name === `${connection}-app`);
-        const registered = (application?.id && sim.keyCredentialsAt(point).get(application.id)) || [];
-        if (!registered.some((credential) => credential.value === certificate.outputs.certificatePem)) {
-            return `${where} the vault secret publishes ${certificate.name} (generation ${certificate.generation}), which no valid key credential on ${connection}-app registers`;
-        }
+    const published = publication(sim, point, connection);
+    if (published === undefined) {
+        return undefined;
+    }
+    const { certificate } = published;
+    if (!certificate) {
+        return `${where} the vault secret publishes a certificate no certificate resource issued`;
+    }
+    const cutoff = rules.cutoffOf(point.run);
+    // Certificates count whole seconds: a revoked window's successor starts at the cutoff rounded down.
+    const revoked = cutoff !== undefined && Date.parse(String(certificate.outputs.notBefore)) < Math.floor(cutoff.getTime() / 1000) * 1000;
+    if (revoked || Date.parse(String(certificate.outputs.notAfter)) <= at.getTime()) {
+        return undefined;
+    }
+    const application = sim.resourcesAt(point, APPLICATION_TYPE).find((a) => a.name === `${connection}-app`);
+    const registered = (application?.id && sim.keyCredentialsAt(point).get(application.id)) || [];
+    if (!registered.some((credential) => credential.value === certificate.outputs.certificatePem)) {
+        return `${where} the vault secret publishes ${certificate.name} (generation ${certificate.generation}), which no valid key credential on ${connection}-app registers`;
     }
     return undefined;
 }
