@@ -1,9 +1,7 @@
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { issueLines as issuesOf } from "../support/validation";
+import { exampleProjectConfig } from "../support/exampleStack";
 import { parseStackConfig, readStackConfig } from "../../components/config";
 
 // The stack configuration of project `vendor-connections`: what parseStackConfig accepts, and that
@@ -23,13 +21,7 @@ function assertIssues(raw: Record<string, unknown>, expected: (string | RegExp)[
 
 describe("stack configuration (components/config)", () => {
     it("accepts the example stack's Pulumi.dev.yaml, connections in file order", () => {
-        const file = parse(readFileSync(resolve(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
-        const raw = Object.fromEntries(
-            Object.entries(file)
-                .filter(([k]) => k.startsWith("vendor-connections:"))
-                .map(([k, v]) => [k.slice("vendor-connections:".length), v]),
-        );
-        const config = parseStackConfig(raw, NOW);
+        const config = parseStackConfig(exampleProjectConfig(), NOW);
         assert.deepEqual(
             config.connections.map((c) => c.name),
             ["mail-archiver", "backup", "security-scanner"],

@@ -1,20 +1,15 @@
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../components/config";
+import { exampleConfig } from "../support/exampleStack";
+import { codeBlocks, markdownSection } from "../support/markdown";
 
 // docs/security.md's "Defense in depth" section: its config snippets are valid settings of the
 // example stack's connections, and its Kusto query reads the log the vault's diagnostic setting writes.
 
-const root = resolve(__dirname, "..", "..");
-const security = readFileSync(resolve(root, "docs", "security.md"), "utf8");
-const start = security.indexOf("\n## Defense in depth\n");
-assert.ok(start >= 0, 'docs/security.md has no "## Defense in depth" section');
-const end = security.indexOf("\n## ", start + 1);
-const section = security.slice(start, end < 0 ? undefined : end);
-const blocks = (language: string) => [...section.matchAll(new RegExp("^```" + language + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
-const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config;
+const section = markdownSection("docs/security.md", "Defense in depth");
+const blocks = (language: string) => codeBlocks(section, language);
+const example = exampleConfig();
 
 describe("docs/security.md Defense in depth", () => {
     it("each config snippet, applied to the example connection it names, is valid configuration", () => {

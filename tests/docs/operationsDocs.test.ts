@@ -7,26 +7,13 @@ import { parseDuration } from "../../components/rotation";
 import { connectionSchema, vaultSchema } from "../../components/config/schema";
 import { CONFIG_KEYS } from "../../components/config";
 import { DEPLOY_INSTANT_VARIABLE } from "../../components/vendorConnection/clock";
+import { exampleConfig } from "../support/exampleStack";
+import { codeBlocks, markdownSection } from "../support/markdown";
 
 // The README's quick start and docs/' operational sections are instructions people follow, some
 // during an incident: what they show must stay true to the code, CI and the example stack.
 
 const root = resolve(__dirname, "..", "..");
-
-/** The text of section `title` (a `## ` heading) of `file`, up to the next `## ` heading. */
-function section(file: string, title: string): string {
-    const text = readFileSync(resolve(root, file), "utf8");
-    const start = text.indexOf(`\n## ${title}\n`);
-    assert.ok(start >= 0, `${file} has no "## ${title}" section`);
-    const end = text.indexOf("\n## ", start + 1);
-    return text.slice(start, end < 0 ? undefined : end);
-}
-
-/** The fenced code blocks of `text` in language `language`. */
-function codeBlocks(text: string, language: string): string[] {
-    const fence = new RegExp("^( *)```" + language + "\\n([\\s\\S]*?)^\\1```", "gm");
-    return [...text.matchAll(fence)].map((m) => m[2].replace(new RegExp(`^${m[1]}`, "gm"), ""));
-}
 
 /** Hours between runs of a cron schedule whose hour field is `*`, `*\/N` or a list, minutes fixed. */
 function cronIntervalHours(cron: string): number {
@@ -57,12 +44,12 @@ function schemaPaths(schema: z.ZodType, prefix: string): string[] {
 
 describe("README and docs/", () => {
     it("the scheduled-rotation workflow is valid YAML that runs pulumi up often enough for the example stack", () => {
-        const [workflowText] = codeBlocks(section("docs/operations.md", "Scheduled rotation"), "yaml");
+        const [workflowText] = codeBlocks(markdownSection("docs/operations.md", "Scheduled rotation"), "yaml");
         const workflow = parse(workflowText);
         const crons: string[] = workflow.on.schedule.map((s: { cron: string }) => s.cron);
         const interval = Math.min(...crons.map(cronIntervalHours));
 
-        const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config["vendor-connections:connections"];
+        const example = exampleConfig()["vendor-connections:connections"];
         const renewBefores = Object.entries<any>(example).map(([name, c]) => {
             const lifetime = parseDuration(c.certificate?.lifetime ?? "P30D", name);
             return c.certificate?.renewBefore ? parseDuration(c.certificate.renewBefore, name) : lifetime / 3;
@@ -86,7 +73,7 @@ describe("README and docs/", () => {
         ["Compromise runbook", "the revocation deploy"],
     ] as const) {
         it(`${what} pins one deploy instant, in the variable the program reads, before the plan, the preview and the update`, () => {
-            assertPinnedBeforeDeploy(codeBlocks(section("docs/operations.md", title), "sh").find((block) => /^\s*pulumi up\s*(#.*)?$/m.test(block)));
+            assertPinnedBeforeDeploy(codeBlocks(markdownSection("docs/operations.md", title), "sh").find((block) => /^\s*pulumi up\s*(#.*)?$/m.test(block)));
         });
     }
 
@@ -106,16 +93,16 @@ describe("README and docs/", () => {
     }
 
     it("the runbook's cutoff line is valid config for the connection it names", () => {
-        const [snippet] = codeBlocks(section("docs/operations.md", "Compromise runbook"), "yaml");
+        const [snippet] = codeBlocks(markdownSection("docs/operations.md", "Compromise runbook"), "yaml");
         const connections = parse(snippet)["vendor-connections:connections"];
         const [name] = Object.keys(connections);
-        const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config["vendor-connections:connections"];
+        const example = exampleConfig()["vendor-connections:connections"];
         assert.ok(name in example, `the runbook names ${name}, which the example stack does not have`);
         assert.match(connections[name].revokeIssuedBefore, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     });
 
     it("the runbook's one-connection revocation targets the connection's component URN with its dependents, as the simulator's targeted test does", () => {
-        const command = codeBlocks(section("docs/operations.md", "Compromise runbook"), "sh")
+        const command = codeBlocks(markdownSection("docs/operations.md", "Compromise runbook"), "sh")
             .map((block) => block.replace(/\\\n\s*/g, " "))
             .find((block) => block.includes("--target"));
         assert.ok(command, "the runbook shows a pulumi up --target command");
@@ -123,13 +110,13 @@ describe("README and docs/", () => {
         assert.equal(targets.length, 1, command);
         const match = /^urn:pulumi:[\w.-]+::vendor-connections::vendor-connections:index:VendorConnection::([\w-]+)$/.exec(targets[0]);
         assert.ok(match, `${targets[0]} is not a VendorConnection component URN of this project`);
-        const example = parse(readFileSync(resolve(root, "Pulumi.dev.yaml"), "utf8")).config["vendor-connections:connections"];
+        const example = exampleConfig()["vendor-connections:connections"];
         assert.ok(match[1] in example, `the runbook targets ${match[1]}, which the example stack does not have`);
         assert.match(command, /--target-dependents/, "without --target-dependents the connection's children are not updated");
     });
 
     it("CI runs the Quick start's two commands exactly, and fails when one of them fails", () => {
-        const quickStart = codeBlocks(section("README.md", "Quick start"), "sh")[0]
+        const quickStart = codeBlocks(markdownSection("README.md", "Quick start"), "sh")[0]
             .split("\n")
             .map((line) => line.replace(/#.*$/, "").trim())
             .filter((line) => line.length > 0);
@@ -141,7 +128,7 @@ describe("README and docs/", () => {
     });
 
     it("the configuration reference lists exactly the keys the config schema accepts", () => {
-        const documented = [...section("docs/configuration.md", "Stack configuration").matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+        const documented = [...markdownSection("docs/configuration.md", "Stack configuration").matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
         const accepted = [
             ...schemaPaths(vaultSchema, "vault"),
             "connections",

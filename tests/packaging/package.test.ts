@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as semver from "semver";
-import { ConsumerProject, REPOSITORY, addFile, addFixture, compile, createConsumerProject, findPackage, installedPackages, runProgram } from "./consumerProject";
+import { codeBlocks, markdownSection } from "../support/markdown";
+import { ConsumerProject, addFile, addFixture, compile, createConsumerProject, findPackage, installedPackages, runProgram } from "./consumerProject";
 
 // The package as consumers get it: `npm pack` of this repository, installed into a
 // project of its own. `import { VendorConnection, VendorVault } from "vendor-connections"` must
@@ -14,13 +15,9 @@ import { ConsumerProject, REPOSITORY, addFile, addFixture, compile, createConsum
 
 /** The ```ts block of README section "## Importing into larger stacks". */
 function readmeImportExample(): string {
-    const readme = readFileSync(join(REPOSITORY, "README.md"), "utf8");
-    const start = readme.indexOf("\n## Importing into larger stacks\n");
-    assert.ok(start >= 0, 'README has no "## Importing into larger stacks" section');
-    const end = readme.indexOf("\n## ", start + 1);
-    const block = /^```ts\n([\s\S]*?)^```/m.exec(readme.slice(start, end < 0 ? undefined : end));
+    const [block] = codeBlocks(markdownSection("README.md", "Importing into larger stacks"), "ts");
     assert.ok(block, 'README section "Importing into larger stacks" has no ```ts example');
-    return block[1];
+    return block;
 }
 
 describe("the packed package (npm pack), in a consumer project", function () {

@@ -4,6 +4,7 @@ import { RecordingMocks } from "../support/mocks";
 import { settle } from "../support/settle";
 import { issueLines } from "../support/validation";
 import { FAKE_VAULT } from "../support/fakes";
+import { exampleProjectConfig } from "../support/exampleStack";
 
 // A vault with allowedIpRanges denies every network it does not list, and a vendor's readers fetch
 // their certificate from the vendor's own network: ARM writes bypass the firewall, so a deploy would
@@ -128,16 +129,7 @@ describe("vendors reach their vault through its firewall", () => {
         });
 
         it("the example stack's vault admits every vendor that reads from it", async () => {
-            const { readFileSync } = await import("node:fs");
-            const { resolve } = await import("node:path");
-            const { parse } = await import("yaml");
-            const file = parse(readFileSync(resolve(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
-            const raw = Object.fromEntries(
-                Object.entries(file)
-                    .filter(([k]) => k.startsWith("vendor-connections:"))
-                    .map(([k, v]) => [k.slice("vendor-connections:".length), v]),
-            );
-            const config = components.parseStackConfig(raw, NOW);
+            const config = components.parseStackConfig(exampleProjectConfig(), NOW);
             const admitted = new Set(config.vaultFirewall!.ipRules.map((r) => r.range));
             for (const { name, settings } of config.connections.filter((c) => (c.settings.readers ?? []).length > 0)) {
                 const ipv4 = settings.readerIpRanges ?? (settings.allowedIpRanges ?? []).filter((r) => !r.includes(":"));
