@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run lint`: ESLint on the code (index.ts, components/, tests/, bench/ and this file), with
+// `npm run lint`: ESLint on the code (index.ts, components/, cli/, tests/, bench/ and this file), with
 // --max-warnings 0, then `prettier --check`. Every rule here is on because it catches a defect
 // (a promise nobody waits for, an Output in a string, a condition that is always true, ...);
 // pure style is Prettier's, and nothing else is judged. The rules that were tried and left off

@@ -1,8 +1,9 @@
 // The example stack: reads the stack configuration, declares one Key Vault for vendor
 // certificates and one VendorConnection per configured vendor, and exports an inventory of each.
-// It holds no logic of its own; everything lives in ./components.
+// It holds no logic of its own: the library is ./components, the config reading ./cli/config.
 import * as pulumi from "@pulumi/pulumi";
-import { ValidationError, VendorConnection, VendorVault, deployInstant, inventoryOf, readStackConfig } from "./components";
+import { ValidationError, VendorConnection, VendorVault, deployInstant, inventoryOf } from "./components";
+import { readStackConfig } from "./cli/config";
 
 const config = loadConfig();
 

@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from "../components/config/schema";
+import type { ConnectionConfig } from "../cli/config/schema";
 import { resolveCertificatePolicy } from "../components/rotation";
 import { CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer, type DeployRun } from "../tests/simulator";
 import { connectionName, evaluateStackProgram, generatedStackConfig } from "./generatedStack";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import type { ConnectionConfig } from "../components/config/schema";
-import { PROJECT } from "../components/config/stackConfig";
+import type { ConnectionConfig } from "../cli/config/schema";
+import { PROJECT } from "../cli/config/stackConfig";
 import { setDeployInstant } from "../components/vendorConnection/clock";
 
 // The example stack program (index.ts) driven by a generated configuration of any number of

@@ -3,7 +3,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { OfflineEngine, settle } from "../components/plan/offlineEngine";
+import { OfflineEngine, settle } from "../cli/plan/offlineEngine";
 import { evaluateStackProgram, generatedStackConfig } from "./generatedStack";
 import { elapsed, reportToParent } from "./measure";
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfigFile } from "../components/plan/configFile";
-import { OfflineEngine, settle } from "../components/plan/offlineEngine";
+import { readStackConfigFile } from "../cli/plan/configFile";
+import { OfflineEngine, settle } from "../cli/plan/offlineEngine";
 
 // The example stack program (index.ts) with Pulumi.dev.yaml, as `pulumi up` loads it, under the
 // offline mock engine instead of the Pulumi engine (bench/startup.ts). Whoever starts this process

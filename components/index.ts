@@ -5,4 +5,3 @@ export * from "./rotation";
 export * from "./permissions";
 export * from "./vault";
 export * from "./vendorConnection";
-export * from "./config";

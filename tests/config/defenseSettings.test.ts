@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { issueLines } from "../support/validation";
-import { parseStackConfig } from "../../components/config";
+import { parseStackConfig } from "../../cli/config";
 
 // The defense-in-depth settings (docs/security.md#defense-in-depth) in stack config: accepted as
 // given, and judged by the components' own validators, so every error names its config path.

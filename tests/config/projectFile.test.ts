@@ -5,10 +5,10 @@ import * as ts from "typescript";
 import { parse } from "yaml";
 import { z } from "zod";
 import { ValidationError } from "../../components/errors";
-import { CONFIG_KEYS, PROJECT, parseStackConfig } from "../../components/config";
-import { connectionSchema, vaultSchema } from "../../components/config/schema";
+import { CONFIG_KEYS, PROJECT, parseStackConfig } from "../../cli/config";
+import { connectionSchema, vaultSchema } from "../../cli/config/schema";
 
-// Pulumi.yaml's `config:` block declares the project's config keys; components/config decides
+// Pulumi.yaml's `config:` block declares the project's config keys; cli/config decides
 // what the program accepts. This test keeps the two from drifting apart, under the rules Pulumi
 // applies to project config (sdk/go/common/workspace/project.json and mergeConfig in pulumi/pulumi):
 // - a declaration's `type` is string, integer, boolean or array (no object: pulumi/pulumi#11321);

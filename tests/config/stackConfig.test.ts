@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { issueLines as issuesOf } from "../support/validation";
 import { exampleProjectConfig } from "../support/exampleStack";
-import { parseStackConfig, readStackConfig } from "../../components/config";
+import { parseStackConfig, readStackConfig } from "../../cli/config";
 
 // The stack configuration of project `vendor-connections`: what parseStackConfig accepts, and that
 // every problem is reported at once with its config path and what is allowed.
@@ -19,7 +19,7 @@ function assertIssues(raw: Record<string, unknown>, expected: (string | RegExp)[
     );
 }
 
-describe("stack configuration (components/config)", () => {
+describe("stack configuration (cli/config)", () => {
     it("accepts the example stack's Pulumi.dev.yaml, connections in file order", () => {
         const config = parseStackConfig(exampleProjectConfig(), NOW);
         assert.deepEqual(

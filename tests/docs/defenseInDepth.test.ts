@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { parseStackConfig } from "../../components/config";
+import { parseStackConfig } from "../../cli/config";
 import { exampleConfig } from "../support/exampleStack";
 import { codeBlocks, markdownSection } from "../support/markdown";
 

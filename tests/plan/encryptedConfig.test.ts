@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { ENCRYPTED_WEBHOOK_PLACEHOLDER, readStackConfigFile } from "../../components/plan/configFile";
+import { ENCRYPTED_WEBHOOK_PLACEHOLDER, readStackConfigFile } from "../../cli/plan/configFile";
 import { type PlanResult, projectRoot, runPlan } from "../support/planProcess";
 
 // Encrypted values in the stack file the offline plan reads. `pulumi config set --path --secret

@@ -4,16 +4,16 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { OFFLINE_PROVIDER_TEXT } from "../../components/plan/providerSerialization";
+import { OFFLINE_PROVIDER_TEXT } from "../../cli/plan/providerSerialization";
 import { planNodeArgs, projectRoot, runPlan } from "../support/planProcess";
 
 // What makes `npm run plan` start fast (bench/startup.ts measures it) must not change what it
-// prints: the caching TypeScript loader (components/plan/register.js) and the skipped provider
+// prints: the caching TypeScript loader (cli/plan/register.js) and the skipped provider
 // serialization with the modules only serialization needs left unloaded
-// (components/plan/providerSerialization.ts), each checked on its own and against ts-node.
+// (cli/plan/providerSerialization.ts), each checked on its own and against ts-node.
 
 const run = promisify(execFile);
-const REGISTER = join(projectRoot, "components", "plan", "register.js");
+const REGISTER = join(projectRoot, "cli", "plan", "register.js");
 const AT = "2026-12-01T09:00:00Z";
 /** Files that exist only once the TypeScript compiler or npm's package tree reader has loaded. */
 const COMPILER_FILE = /[\\/]typescript[\\/]lib[\\/]typescript\.js$/;
@@ -29,13 +29,13 @@ describe("npm run plan start-up", function () {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it("runs through the caching loader, and prints byte for byte what ts-node prints, cold cache and warm", async () => {
-        assert.deepEqual(planNodeArgs().slice(0, 2), ["-r", "./components/plan/register.js"]);
+        assert.deepEqual(planNodeArgs().slice(0, 2), ["-r", "./cli/plan/register.js"]);
         const cache = join(dir, "cache");
         for (const args of [
             ["--at", AT],
             ["--at", AT, "--json"],
         ]) {
-            const reference = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "components/plan/cli.ts", ...args], { cwd: projectRoot });
+            const reference = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/plan/cli.ts", ...args], { cwd: projectRoot });
             const cold = await runPlan(args, { VENDOR_CONNECTIONS_TRANSPILE_CACHE: cache });
             const warm = await runPlan(args, { VENDOR_CONNECTIONS_TRANSPILE_CACHE: cache });
             assert.equal(cold.code, 0, cold.stderr);
@@ -97,7 +97,7 @@ describe("npm run plan start-up", function () {
             require(${closure("codePaths.js")}).computeCodePaths().then((paths) => console.log(JSON.stringify({
                 before, identifiers, packages: [...paths.keys()].sort(), after: { compiler: ${loaded(COMPILER_FILE)}, treeReader: ${loaded(TREE_READER_FILE)} },
             })));`;
-        const deferral = `require(${JSON.stringify(join(projectRoot, "components", "plan", "providerSerialization.ts"))}).skipProviderSerialization();`;
+        const deferral = `require(${JSON.stringify(join(projectRoot, "cli", "plan", "providerSerialization.ts"))}).skipProviderSerialization();`;
         await throughLoader(deferral); // warms the loader's cache, whose first transpile loads the compiler
         const deferred = JSON.parse((await throughLoader(deferral + useSerializerModules)).stdout);
         const plain = JSON.parse((await throughLoader(useSerializerModules)).stdout);

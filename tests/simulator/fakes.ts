@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { computedId, computedOutputs } from "../../components/plan/offlineEngine";
+import { computedId, computedOutputs } from "../../cli/plan/offlineEngine";
 import type { PropertyMap } from "./values";
 
 /** What a faker or issuer learns about the resource it answers for. */
@@ -29,7 +29,7 @@ export type Faker = (context: FakeContext) => { id?: string; outputs?: PropertyM
 export type Issuer = (inputs: PropertyMap, at: Date, context: FakeContext) => PropertyMap | Promise<PropertyMap>;
 
 /**
- * The default faker: the offline engine's outputs and ids (components/plan/offlineEngine.ts, the
+ * The default faker: the offline engine's outputs and ids (cli/plan/offlineEngine.ts, the
  * ones `npm run plan` and the component unit tests see), seeded by name for the first generation and by name and generation after a replacement,
  * so a replaced Application gets a new objectId as in Entra, and a rerun gets the same one.
  */

@@ -3,7 +3,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type { RegisterResourceOutputsRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { loadSerializedProvider } from "../support/dynamicProvider";
-import { OfflineEngine, type InvokeHandler } from "../../components/plan/offlineEngine";
+import { OfflineEngine, type InvokeHandler } from "../../cli/plan/offlineEngine";
 import { defaultFaker, type FakeContext, type Faker, type Issuer } from "./fakes";
 import { randomDeleteOrder } from "./deleteOrder";
 import { currentMockMonitor, pendingLabels, withFreshStore, withRpcCounting, withoutStackCapture, type MonitorLike, type RpcCounts } from "./pulumiInternals";

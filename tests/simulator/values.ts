@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretWrapper } from "../../components/plan/offlineEngine";
+import { isSecretWrapper } from "../../cli/plan/offlineEngine";
 
 // Property values as they cross the resource monitor: plain JSON in which a secret is the wrapper
 // `{ [specialSigKey]: specialSecretSig, value }` and a resource reference, asset or archive is a

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
-import { PROJECT } from "../../components/config/stackConfig";
+import { PROJECT } from "../../cli/config/stackConfig";
 
 // The example stack's configuration (Pulumi.dev.yaml), as tests read it.
 

@@ -4,7 +4,7 @@ export {
     OFFLINE_TENANT_ID as FAKE_TENANT_ID,
     OFFLINE_SUBSCRIPTION_ID as FAKE_SUBSCRIPTION_ID,
     OFFLINE_DEPLOYER_OBJECT_ID as FAKE_DEPLOYER_OBJECT_ID,
-} from "../../components/plan/offlineEngine";
+} from "../../cli/plan/offlineEngine";
 
 /** An existing vault, as a VendorConnection's `vault` argument names one. */
 export const FAKE_VAULT = {

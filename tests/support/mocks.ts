@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeclaredResource, InvokeHandler, OfflineEngine } from "../../components/plan/offlineEngine";
+import { DeclaredResource, InvokeHandler, OfflineEngine } from "../../cli/plan/offlineEngine";
 import { loadSerializedProvider } from "./dynamicProvider";
 
 export type RecordedResource = DeclaredResource;

@@ -1,2 +1,2 @@
 // Waits until every resource registration and invoke the program started has been answered.
-export { settle } from "../../components/plan/offlineEngine";
+export { settle } from "../../cli/plan/offlineEngine";

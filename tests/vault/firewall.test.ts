@@ -32,12 +32,12 @@ const EXPECTED = (path: string) => [
 describe("VendorVault firewall: allowedIpRanges", () => {
     const mocks = new RecordingMocks({ dynamic: "none" });
     let vaultModule: typeof import("../../components/vault");
-    let configModule: typeof import("../../components/config");
+    let configModule: typeof import("../../cli/config");
 
     before(async () => {
         await pulumi.runtime.setMocks(mocks, "vendor-connections", "test");
         vaultModule = await import("../../components/vault");
-        configModule = await import("../../components/config");
+        configModule = await import("../../cli/config");
     });
     beforeEach(() => mocks.reset());
 

@@ -23,16 +23,18 @@ function stackConfig(connections: Record<string, unknown>, vaultRanges: string[]
 describe("vendors reach their vault through its firewall", () => {
     const mocks = new RecordingMocks({ dynamic: "none" });
     let components: typeof import("../../components");
+    let stackConfigModule: typeof import("../../cli/config");
 
     before(async () => {
         await pulumi.runtime.setMocks(mocks, "vendor-connections", "test");
         components = await import("../../components");
+        stackConfigModule = await import("../../cli/config");
     });
     beforeEach(() => mocks.reset());
 
     describe("stack config", () => {
         it("admits, besides the vault's own ranges, the IPv4 ranges of every certificate connection with readers, once each", () => {
-            const config = components.parseStackConfig(
+            const config = stackConfigModule.parseStackConfig(
                 stackConfig({
                     archiver: { permissions: graph, readers: [READER], allowedIpRanges: ["192.0.2.0/27", "2001:db8::/48", "203.0.113.0/24"] },
                     backup: { permissions: graph, readers: [READER], allowedIpRanges: ["198.51.100.7"] },
@@ -58,7 +60,7 @@ describe("vendors reach their vault through its firewall", () => {
         });
 
         it("admits a connection's readerIpRanges instead of its sign-in ranges: no Conditional Access licence needed, and IPv6 sign-in ranges are then no concern of the vault", () => {
-            const config = components.parseStackConfig(
+            const config = stackConfigModule.parseStackConfig(
                 stackConfig({
                     archiver: { permissions: graph, readers: [READER], readerIpRanges: ["192.0.2.0/27", "192.0.2.77"] },
                     scanner: { permissions: graph, readers: [READER], allowedIpRanges: ["2001:db8::/48", "198.51.100.0/26"], readerIpRanges: ["192.0.2.128/27"] },
@@ -78,7 +80,7 @@ describe("vendors reach their vault through its firewall", () => {
 
         it("checks readerIpRanges as the vault firewall takes them, and only where there are readers reading a certificate", () => {
             const issues = issueLines(() =>
-                components.parseStackConfig(
+                stackConfigModule.parseStackConfig(
                     stackConfig({
                         a: { permissions: graph, readers: [READER], readerIpRanges: ["2001:db8::/48", "10.1.0.0/16", "0.0.0.0/0"] },
                         b: { permissions: graph, readerIpRanges: ["192.0.2.0/27"] },
@@ -103,13 +105,13 @@ describe("vendors reach their vault through its firewall", () => {
         });
 
         it("leaves a vault without a firewall open: no rules, vendor ranges not merged in (that would switch the firewall on)", () => {
-            const config = components.parseStackConfig(stackConfig({ archiver: { permissions: graph, readers: [READER], allowedIpRanges: ["192.0.2.0/27"] } }, null), NOW);
+            const config = stackConfigModule.parseStackConfig(stackConfig({ archiver: { permissions: graph, readers: [READER], allowedIpRanges: ["192.0.2.0/27"] } }, null), NOW);
             assert.equal(config.vaultFirewall, undefined);
         });
 
         it("refuses a connection whose readers the firewall would block, naming both settings and what to do", () => {
             const issues = issueLines(() =>
-                components.parseStackConfig(
+                stackConfigModule.parseStackConfig(
                     stackConfig({
                         archiver: { permissions: graph, readers: [READER] },
                         scanner: { permissions: graph, readers: [READER], allowedIpRanges: ["2001:db8::/48"] },
@@ -129,7 +131,7 @@ describe("vendors reach their vault through its firewall", () => {
         });
 
         it("the example stack's vault admits every vendor that reads from it", async () => {
-            const config = components.parseStackConfig(exampleProjectConfig(), NOW);
+            const config = stackConfigModule.parseStackConfig(exampleProjectConfig(), NOW);
             const admitted = new Set(config.vaultFirewall!.ipRules.map((r) => r.range));
             for (const { name, settings } of config.connections.filter((c) => (c.settings.readers ?? []).length > 0)) {
                 const ipv4 = settings.readerIpRanges ?? (settings.allowedIpRanges ?? []).filter((r) => !r.includes(":"));

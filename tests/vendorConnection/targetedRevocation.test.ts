@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { CERTIFICATE_TYPE, DeployRun, DeploySimulator, fakeCertificateIssuer } from "../simulator";
-import { PROJECT } from "../../components/config/stackConfig";
+import { PROJECT } from "../../cli/config/stackConfig";
 import { setDeployInstant } from "../../components/vendorConnection/clock";
 import { T } from "./support";
 

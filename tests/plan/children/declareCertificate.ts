@@ -2,7 +2,7 @@
 // provider serialization skipped when SKIP=1, and prints the `__provider` input it registered.
 import * as pulumi from "@pulumi/pulumi";
 import { Certificate } from "../../../components/certificate";
-import { skipProviderSerialization } from "../../../components/plan/providerSerialization";
+import { skipProviderSerialization } from "../../../cli/plan/providerSerialization";
 
 async function main(): Promise<void> {
     const skipped = process.env.SKIP === "1" ? skipProviderSerialization() : false;

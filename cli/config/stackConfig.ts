@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { IssueCollector, joinPath } from "../errors";
-import { validateVaultSettings } from "../vault/validation";
-import { VaultFirewallPlan, VaultReader, planVaultFirewall } from "../vault/firewall";
-import { vaultReaderOf } from "../vendorConnection/vaultReader";
-import { notAnObjectId, planConnection } from "../vendorConnection/validation";
-import { isGuid } from "../permissions";
-import { parseRevocationCutoff, resolveRevocationCutoff } from "../rotation";
+import { IssueCollector, joinPath } from "../../components/errors";
+import { validateVaultSettings } from "../../components/vault/validation";
+import { VaultFirewallPlan, VaultReader, planVaultFirewall } from "../../components/vault/firewall";
+import { vaultReaderOf } from "../../components/vendorConnection/vaultReader";
+import { notAnObjectId, planConnection } from "../../components/vendorConnection/validation";
+import { isGuid } from "../../components/permissions";
+import { parseRevocationCutoff, resolveRevocationCutoff } from "../../components/rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
 
 export const PROJECT = "vendor-connections";

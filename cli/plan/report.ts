@@ -1,8 +1,8 @@
-import { redactUrl } from "../url";
-import type { ConnectionInventory, DefenseInventory } from "../vendorConnection/inventory";
+import { redactUrl } from "../../components/url";
+import type { ConnectionInventory, DefenseInventory } from "../../components/vendorConnection/inventory";
 import { ENCRYPTED_WEBHOOK_PLACEHOLDER } from "./configFile";
 import type { DeclaredResource } from "./offlineEngine";
-import type { VaultFirewallPlan } from "../vault/firewall";
+import type { VaultFirewallPlan } from "../../components/vault/firewall";
 
 /** What `npm run plan --json` prints: the shape is part of the product's interface. */
 export interface PlanReport {

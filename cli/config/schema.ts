@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { VendorConnectionArgs } from "../vendorConnection/vendorConnection";
+import type { VendorConnectionArgs } from "../../components/vendorConnection/vendorConnection";
 
 // The shape of the stack configuration (project `vendor-connections`). zod checks types and
 // unknown keys with exact paths; the meaning of values (durations, permissions, instants, IP
