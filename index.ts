@@ -25,10 +25,10 @@ const connections = config.connections.map(
     ({ name, settings }) =>
         [
             name,
+            // The settings as judged by the config reading (its cutoff and the tenant-wide one):
+            // the component takes that judgement rather than making its own.
             new VendorConnection(name, {
                 ...settings,
-                // The latest of this connection's cutoff and the tenant-wide one applies.
-                revokeIssuedBefore: [settings.revokeIssuedBefore, config.revokeIssuedBefore],
                 vault,
                 deployerObjectId: config.deployerObjectId,
                 now: deployInstant(),

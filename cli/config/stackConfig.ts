@@ -3,7 +3,7 @@ import { IssueCollector, joinPath } from "../../components/errors";
 import { validateVaultSettings } from "../../components/vault/validation";
 import { VaultFirewallPlan, VaultReader, planVaultFirewall } from "../../components/vault/firewall";
 import { vaultReaderOf } from "../../components/vendorConnection/vaultReader";
-import { notAnObjectId, planConnection } from "../../components/vendorConnection/validation";
+import { ConnectionPlan, notAnObjectId, planConnection } from "../../components/vendorConnection/validation";
 import { isGuid } from "../../components/permissions";
 import { parseRevocationCutoff, resolveRevocationCutoff } from "../../components/rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
@@ -18,7 +18,7 @@ export interface StackConfig {
     /** Object id of the identity that runs this stack's deploys: an owner of every application and service principal. */
     readonly deployerObjectId?: string;
     /** Connections in the order the configuration lists them. */
-    readonly connections: readonly { readonly name: string; readonly settings: ConnectionConfig }[];
+    readonly connections: readonly StackConnection[];
     /** Whether any connection sends rotation notices: the vault then needs its Event Grid system topic. */
     readonly needsVaultEvents: boolean;
     /**
@@ -27,6 +27,18 @@ export interface StackConfig {
      */
     readonly vaultFirewall: VaultFirewallPlan | undefined;
 }
+
+/** One configured connection: the settings its VendorConnection takes, and their judgement. */
+export interface StackConnection {
+    readonly name: string;
+    /** The connection's settings with the tenant-wide cutoff added: what the stack passes to VendorConnection. */
+    readonly settings: ConnectionArgs;
+    /** `planConnection` of `settings`: the component gets this very plan back instead of judging again. */
+    readonly plan: ConnectionPlan;
+}
+
+/** A connection's settings as VendorConnection takes them: its own cutoff and the tenant-wide one. */
+export type ConnectionArgs = Omit<ConnectionConfig, "revokeIssuedBefore"> & { revokeIssuedBefore?: string | (string | undefined)[] };
 
 // Connection names become resource names and, by default, the vault secret's name.
 const CONNECTION_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/;
@@ -50,9 +62,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
 
     // Empty is Pulumi.yaml's declared default for this optional key: no cutoff.
     const stackCutoff = raw.revokeIssuedBefore === "" ? undefined : raw.revokeIssuedBefore;
-    if (stackCutoff !== undefined) {
-        issues.collect(() => resolveRevocationCutoff([parseRevocationCutoff(stackCutoff, "revokeIssuedBefore")], now, "revokeIssuedBefore"));
-    }
+    const stackCutoffIsValid =
+        stackCutoff !== undefined &&
+        issues.collect(() => resolveRevocationCutoff([parseRevocationCutoff(stackCutoff, "revokeIssuedBefore")], now, "revokeIssuedBefore")) !== undefined;
 
     // Empty is Pulumi.yaml's declared default for this optional key: whoever runs each deploy.
     const deployerObjectId = raw.deployerObjectId === "" ? undefined : raw.deployerObjectId;
@@ -60,7 +72,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         issues.add("deployerObjectId", notAnObjectId(deployerObjectId));
     }
 
-    const connections: { name: string; settings: ConnectionConfig }[] = [];
+    const connections: StackConnection[] = [];
     const vaultReaders: VaultReader[] = [];
     const rawConnections = raw.connections;
     if (rawConnections === undefined) {
@@ -75,24 +87,26 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
                 issues.add(path, `${JSON.stringify(name)} is not a valid connection name; use 1-63 letters, digits and hyphens, starting with a letter or digit.`);
                 continue;
             }
-            const settings = check(connectionSchema, value, path, issues);
-            if (!settings) {
+            const shape = check(connectionSchema, value, path, issues);
+            if (!shape) {
                 continue;
             }
-            // The connection's own cutoff is checked here with its path; the stack-wide one above.
+            const settings = withStackCutoff(shape as ConnectionConfig, stackCutoffIsValid ? (stackCutoff as string) : undefined);
+            // Judged once, here, so that every problem names its config path; the stack-wide
+            // cutoff was checked above with its own.
             const plan = issues.collect(() => planConnection(name, settings, now, path));
-            if (plan) {
-                vaultReaders.push(vaultReaderOf(plan, path));
+            if (!plan) {
+                continue;
             }
-            if (plan?.secretName !== undefined) {
+            vaultReaders.push(vaultReaderOf(plan, path));
+            if (plan.secretName !== undefined) {
                 const other = secretNames.get(plan.secretName.toLowerCase());
                 if (other !== undefined) {
                     issues.add(joinPath(path, "secretName"), `${plan.secretName} is already the secret of connection ${other}; each connection needs its own secret.`);
                 }
                 secretNames.set(plan.secretName.toLowerCase(), name);
             }
-            // Any value planConnection rejected has been reported, and nothing is returned then.
-            connections.push({ name, settings: settings as ConnectionConfig });
+            connections.push({ name, settings, plan });
         }
     }
 
@@ -104,9 +118,31 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         revokeIssuedBefore: stackCutoff as string | undefined,
         deployerObjectId: deployerObjectId as string | undefined,
         connections,
-        needsVaultEvents: connections.some(({ settings }) => settings.notify !== undefined),
+        needsVaultEvents: connections.some(({ plan }) => plan.notify !== undefined),
         vaultFirewall,
     };
+}
+
+/**
+ * A connection's settings with the tenant-wide cutoff beside its own: the later of the two
+ * applies. Its own is kept alone when it does not even parse, so that its problem is reported at
+ * its config path rather than as an element of a list the configuration does not have.
+ */
+function withStackCutoff(settings: ConnectionConfig, stackCutoff: string | undefined): ConnectionArgs {
+    const own = settings.revokeIssuedBefore;
+    if (stackCutoff === undefined || (own !== undefined && !parsesAsCutoff(own))) {
+        return settings;
+    }
+    return { ...settings, revokeIssuedBefore: [own, stackCutoff] };
+}
+
+function parsesAsCutoff(value: string): boolean {
+    try {
+        parseRevocationCutoff(value, "");
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 function check<T>(schema: z.ZodType<T>, value: unknown, path: string, issues: IssueCollector): T | undefined {

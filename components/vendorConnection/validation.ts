@@ -85,8 +85,64 @@ export function defaultSecretName(connectionName: string): string {
  * Checks every plain setting of connection `name` at once and resolves it for the deploy instant
  * `now`. `path` locates the settings in the caller's terms (`connections.acme` in stack config,
  * empty for component arguments). Throws one ValidationError listing every problem.
+ *
+ * Settings are judged once per program: a stack that judges its configuration first, to report
+ * problems by config path and to plan what only a whole stack can (the vault firewall), hands the
+ * same settings to VendorConnection, whose call gets back the very plan already made. The
+ * judgement is pure, so equal settings of the same connection at the same instant always make an
+ * equal plan; `path` only names problems, and a plan is kept only when there were none.
  */
 export function planConnection(name: string, settings: ConnectionSettings, now: Date, path = ""): ConnectionPlan {
+    const key = judgementKey(name, settings, now);
+    const judged = judgedPlans.get(key);
+    if (judged !== undefined) {
+        return judged;
+    }
+    const plan = Object.freeze(judgeConnection(name, settings, now, path));
+    judgedPlans.set(key, plan);
+    if (judgedPlans.size > MAX_JUDGED_PLANS) {
+        judgedPlans.delete(judgedPlans.keys().next().value!);
+    }
+    return plan;
+}
+
+// One entry per connection of a stack is all a program needs; the bound keeps a long-lived
+// process (tests, benchmarks) from holding every plan it ever made.
+const MAX_JUDGED_PLANS = 1000;
+const judgedPlans = new Map<string, ConnectionPlan>();
+
+/**
+ * Everything the judgement reads, as text: the name, the instant, and the known settings, with
+ * Dates by instant. What it does not judge (an Output among `owners`, Entra's to check) is left
+ * out: it cannot change the plan. Unknown keys are left out too; they never reach a plan.
+ */
+function judgementKey(name: string, settings: ConnectionSettings, now: Date): string {
+    const judgedSettings = Object.fromEntries([...KNOWN_SETTINGS, "owners"].map((key) => [key, canonical((settings as unknown as Record<string, unknown>)[key])]));
+    return JSON.stringify([name, now.getTime(), judgedSettings]);
+}
+
+function canonical(value: unknown): unknown {
+    if (value instanceof Date) {
+        return { instant: value.getTime() };
+    }
+    if (Array.isArray(value)) {
+        return value.map(canonical);
+    }
+    if (value !== null && typeof value === "object") {
+        const prototype = Object.getPrototypeOf(value);
+        if (prototype !== Object.prototype && prototype !== null) {
+            return { unjudged: true }; // an Output or a Promise
+        }
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+        );
+    }
+    return value;
+}
+
+function judgeConnection(name: string, settings: ConnectionSettings, now: Date, path: string): ConnectionPlan {
     const issues = new IssueCollector();
     const at = (key: string | number) => joinPath(path, key as string);
 

@@ -30,11 +30,24 @@ describe("stack configuration (cli/config)", () => {
         assert.equal(config.revokeIssuedBefore, undefined);
     });
 
-    it("accepts a minimal configuration and keeps settings as given", () => {
+    it("accepts a minimal configuration and keeps settings as given, the tenant-wide cutoff beside the connection's own", () => {
         const config = parseStackConfig({ ...minimal(), revokeIssuedBefore: "2026-12-01T08:00:00Z" }, NOW);
         assert.deepEqual(config.vault, { resourceGroupName: "rg" });
-        assert.deepEqual(config.connections, [{ name: "backup", settings: { permissions: graph("User.Read.All") } }]);
+        assert.deepEqual(
+            config.connections.map(({ name, settings }) => ({ name, settings })),
+            [{ name: "backup", settings: { permissions: graph("User.Read.All"), revokeIssuedBefore: [undefined, "2026-12-01T08:00:00Z"] } }],
+        );
+        assert.deepEqual(config.connections[0].plan.revokeIssuedBefore, new Date("2026-12-01T08:00:00Z"));
         assert.equal(config.revokeIssuedBefore, "2026-12-01T08:00:00Z");
+    });
+
+    it("applies the later of a connection's cutoff and the tenant-wide one, and names a bad one by its own config path", () => {
+        const connections = (revokeIssuedBefore: string) => ({ backup: { permissions: graph("User.Read.All"), revokeIssuedBefore } });
+        const config = parseStackConfig({ ...minimal(), connections: connections("2026-12-01T08:30:00Z"), revokeIssuedBefore: "2026-12-01T08:00:00Z" }, NOW);
+        assert.deepEqual(config.connections[0].plan.revokeIssuedBefore, new Date("2026-12-01T08:30:00Z"));
+        assertIssues({ ...minimal(), connections: connections("yesterday"), revokeIssuedBefore: "2026-12-01T08:00:00Z" }, [
+            `connections.backup.revokeIssuedBefore: "yesterday" is not an RFC 3339 instant`,
+        ]);
     });
 
     it("requires vault and connections", () => {

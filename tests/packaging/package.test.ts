@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as semver from "semver";
 import { codeBlocks, markdownSection } from "../support/markdown";
@@ -39,10 +40,37 @@ describe("the packed package (npm pack), in a consumer project", function () {
         const installed = join(project.root, "node_modules", "vendor-connections");
         const main = require.resolve(installed);
         assert.equal(main, join(installed, "dist", "index.js"));
-        assert.match(readFileSync(join(installed, "dist", "index.d.ts"), "utf8"), /export \* from "\.\/vendorConnection"/);
         assert.ok(require.resolve(join(installed, "dist", "vendorConnection", "vendorConnection.js")));
         assert.throws(() => require.resolve(join(installed, "index.ts")), /Cannot find module/, "the example stack program is not in the package");
         assert.throws(() => require.resolve(join(installed, "dist", "plan", "cli.js")), /Cannot find module/, "the offline plan CLI is not in the package");
+    });
+
+    it("offers what a stack needs through its one entry, and no internal by package path beyond the certificate provider's modules", () => {
+        const consumerRequire = createRequire(join(project.root, "package.json"));
+        const surface = Object.keys(consumerRequire("vendor-connections")).sort();
+        assert.deepEqual(surface, [
+            "DEPLOY_INSTANT_VARIABLE",
+            "IssueCollector",
+            "ValidationError",
+            "VendorConnection",
+            "VendorVault",
+            "defaultSecretName",
+            "deployInstant",
+            "findWellKnownApi",
+            "inventoryOf",
+            "planConnection",
+            "planVaultFirewall",
+            "vaultReaderOf",
+            "wellKnownApis",
+        ]);
+        for (const internal of ["vendor-connections/dist/vendorConnection/validation.js", "vendor-connections/dist/rotation/index.js", "vendor-connections/dist/index.js"]) {
+            assert.throws(() => consumerRequire.resolve(internal), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" }, internal);
+        }
+        // Pulumi serializes the Certificate's provider with `require("vendor-connections/dist/...")`
+        // of the modules it captures, and runs it from the consumer's project: those stay reachable.
+        for (const providerModule of ["certificate/provider.js", "certificate/engine.js", "errors.js", "time.js"]) {
+            assert.ok(consumerRequire.resolve(`vendor-connections/dist/${providerModule}`));
+        }
     });
 
     it("leaves the Pulumi SDKs to the consumer: peer dependencies, and one @pulumi/pulumi in its tree, the one the library and the providers resolve", () => {
