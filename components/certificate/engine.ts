@@ -1,10 +1,10 @@
-import { KeyObject, createHash, generateKeyPair, randomBytes, sign } from "node:crypto";
+import { KeyObject, createHash, generateKeyPair, sign } from "node:crypto";
 import { toRfc3339 } from "../time";
 import type { IssuedCertificate } from "./issue";
 import type { KeySize } from "./limits";
 import { toPem } from "./pem";
 import { derivePkcs12Protection, pkcs12 } from "./pkcs12";
-import { signedCertificate, tbsCertificate } from "./x509";
+import { randomSerialNumber, signedCertificate, tbsCertificate } from "./x509";
 
 /** A request that validation has already accepted (see validate.ts); the engine trusts it. */
 export interface CertificateRequest {
@@ -89,15 +89,4 @@ function signSha256WithRsa(data: Buffer, privateKey: KeyObject): Promise<Buffer>
     return new Promise((resolve, reject) => {
         sign("sha256", data, privateKey, (err, signature) => (err ? reject(err) : resolve(signature)));
     });
-}
-
-/**
- * RFC 5280 4.1.2.2: positive, at most 20 octets, and (CA/B Forum BR 7.1) at least 64 random bits.
- * Clearing the top bit keeps the DER INTEGER positive; setting the next one keeps the first octet
- * non-zero, so the encoding needs no leading zero and the hex reads the same: 126 random bits.
- */
-function randomSerialNumber(): Buffer {
-    const serial = randomBytes(16);
-    serial[0] = (serial[0] & 0x7f) | 0x40;
-    return serial;
 }

@@ -1,4 +1,4 @@
-import { KeyObject, createHash } from "node:crypto";
+import { KeyObject, createHash, randomBytes } from "node:crypto";
 import {
     bitString,
     booleanTrue,
@@ -112,4 +112,15 @@ function subjectKeyIdentifier(publicKey: KeyObject): Buffer {
     return createHash("sha1")
         .update(publicKey.export({ type: "pkcs1", format: "der" }))
         .digest();
+}
+
+/**
+ * RFC 5280 4.1.2.2: positive, at most 20 octets, and (CA/B Forum BR 7.1) at least 64 random bits.
+ * Clearing the top bit keeps the DER INTEGER positive; setting the next one keeps the first octet
+ * non-zero, so the encoding needs no leading zero and the hex reads the same: 126 random bits.
+ */
+export function randomSerialNumber(): Buffer {
+    const serial = randomBytes(16);
+    serial[0] = (serial[0] & 0x7f) | 0x40;
+    return serial;
 }

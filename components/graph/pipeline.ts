@@ -106,16 +106,18 @@ export function createGraphPipeline(options: GraphPipelineOptions): GraphPipelin
     const attempts = new WeakMap<PipelineRequest, number>();
     pipeline.addPolicy(perAttempt(attempts, retry.maxRetryAfterMs), { afterPhase: "Retry" });
     // Added in this order, both after Sign: the timeout starts once the limiter gave a slot.
-    pipeline.addPolicy(limited(options.limiter), { afterPhase: "Sign" });
-    pipeline.addPolicy(attemptTimeout(options.attemptTimeoutMs), { afterPhase: "Sign" });
+    pipeline.addPolicy(requestLimitPolicy(options.limiter), { afterPhase: "Sign" });
+    pipeline.addPolicy(attemptTimeoutPolicy(options.attemptTimeoutMs), { afterPhase: "Sign" });
     return { pipeline, attemptsOf: (request) => attempts.get(request) ?? 0 };
 }
 
-function limited(limiter: ConcurrencyLimiter): PipelinePolicy {
+/** Holds a slot of `limiter` for each attempt on the wire (also used by the Key Vault client). */
+export function requestLimitPolicy(limiter: ConcurrencyLimiter): PipelinePolicy {
     return { name: "vendorConnectionsRequestLimit", sendRequest: (request, next) => limiter.run(() => next(request)) };
 }
 
-function attemptTimeout(timeoutMs: number): PipelinePolicy {
+/** Fails an attempt with AttemptTimedOutError when its whole answer takes longer than `timeoutMs` (also used by the Key Vault client). */
+export function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
     return {
         name: "vendorConnectionsAttemptTimeout",
         async sendRequest(request, next) {

@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { join } from "node:path";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { openssl, withPrivateDir, writePrivateFile } from "../certificate/support/openssl";
+import { openssl, withPrivateDir } from "../certificate/support/openssl";
+import { readBody, standInTls } from "./standInServer";
 
 // A stand-in for Microsoft Graph v1.0: a real HTTPS server on 127.0.0.1 that holds a small tenant
 // (applications, service principals, their credentials, federated credentials, app role assignments,
@@ -24,10 +25,8 @@ import { openssl, withPrivateDir, writePrivateFile } from "../certificate/suppor
 // and read back every request it received. It records whether a request had the right token, never
 // the token itself.
 //
-// TLS: a throwaway CA and a server certificate for IP 127.0.0.1 are made with openssl once per test
-// process; the client trusts the CA through an https.Agent given to it (`agent()`), with certificate
-// checks on, exactly as production code trusts a private root. The CA's key is deleted once it has
-// signed the server certificate.
+// TLS: a certificate for IP 127.0.0.1 from a throwaway CA (standInServer.ts); the client trusts the
+// CA through an https.Agent given to it (`agent()`).
 
 export interface StoredKeyCredential {
     keyId: string;
@@ -118,34 +117,6 @@ export interface StandInOptions {
     readonly latencyMs?: number;
 }
 
-interface TlsMaterial {
-    readonly caPem: string;
-    readonly certPem: string;
-    readonly keyPem: string;
-}
-
-let tlsMaterial: Promise<TlsMaterial> | undefined;
-
-/** The CA and server certificate, made once per test process. */
-function standInTls(): Promise<TlsMaterial> {
-    tlsMaterial ??= withPrivateDir(async (dir) => {
-        const at = (name: string) => join(dir, name);
-        const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-        // Each openssl call is kept as the command line it is.
-        // prettier-ignore
-        await openssl(["req", "-x509", ...ec, "-keyout", at("ca.key"), "-out", at("ca.pem"), "-days", "2", "-subj", "/CN=vendor-connections Graph stand-in CA",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
-        await openssl(["req", ...ec, "-keyout", at("server.key"), "-out", at("server.csr"), "-subj", "/CN=127.0.0.1"]);
-        // prettier-ignore
-        await openssl(["x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"), "-CAcreateserial", "-days", "2",
-            "-out", at("server.pem"), "-extfile", await writePrivateFile(dir, "server.ext", SERVER_EXTENSIONS)]);
-        const [caPem, certPem, keyPem] = await Promise.all(["ca.pem", "server.pem", "server.key"].map((name) => readFile(at(name), "utf8")));
-        return { caPem, certPem, keyPem };
-    });
-    return tlsMaterial;
-}
-
-const SERVER_EXTENSIONS = "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n";
 
 /** A certificate to register as a key credential: its base64 DER and SHA-1 thumbprint (uppercase hex, as Node's X509Certificate reports it). */
 export interface TestCertificate {
@@ -189,7 +160,7 @@ export class GraphStandIn {
     ) {}
 
     static async start(options: StandInOptions = {}): Promise<GraphStandIn> {
-        const tls = await standInTls();
+        const tls = await standInTls("IP:127.0.0.1");
         const server = createServer({ key: tls.keyPem, cert: tls.certPem });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const { port } = server.address() as AddressInfo;
@@ -498,14 +469,6 @@ function messageFor(status: number): string {
     );
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        req.on("error", reject);
-    });
-}
 
 function safeJson(text: string): unknown {
     try {
