@@ -52,7 +52,12 @@ export function vaultKeyError(err: unknown, call: VaultKeyCall): VaultKeyError {
         return err;
     }
     if (err instanceof AttemptTimedOutError) {
-        return new VaultKeyError(`Key Vault ${call.vaultUri} gave no answer to ${call.operation} key ${call.keyName} within ${err.timeoutMs} ms; run the deploy again.`, call, undefined, undefined);
+        return new VaultKeyError(
+            `Key Vault ${call.vaultUri} gave no answer to ${call.operation} key ${call.keyName} within ${err.timeoutMs} ms; run the deploy again.`,
+            call,
+            undefined,
+            undefined,
+        );
     }
     if (!isRestError(err) || err.statusCode === undefined) {
         const reason = err instanceof Error ? err.message : String(err);

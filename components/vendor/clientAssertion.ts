@@ -46,12 +46,18 @@ export function keyVaultClientAssertion(options: KeyVaultClientAssertionOptions)
     const authorityHost = (options.authorityHost ?? process.env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com").replace(/\/+$/, "");
     const problems = [
         ...keyIdProblems(options.keyId),
-        ...(GUID.test(options.clientId ?? "") ? [] : [`clientId: ${JSON.stringify(options.clientId)} is not an application (client) id; use the connection's applicationClientId, a GUID.`]),
-        ...(typeof options.tenantId === "string" && /^[0-9A-Za-z.-]+$/.test(options.tenantId) ? [] : [`tenantId: ${JSON.stringify(options.tenantId)} is not a tenant id or domain.`]),
+        ...(GUID.test(options.clientId ?? "")
+            ? []
+            : [`clientId: ${JSON.stringify(options.clientId)} is not an application (client) id; use the connection's applicationClientId, a GUID.`]),
+        ...(typeof options.tenantId === "string" && /^[0-9A-Za-z.-]+$/.test(options.tenantId)
+            ? []
+            : [`tenantId: ${JSON.stringify(options.tenantId)} is not a tenant id or domain.`]),
         ...(/^[A-Za-z0-9_-]{43}$/.test(options.thumbprintSha256 ?? "")
             ? []
             : [`thumbprintSha256: ${JSON.stringify(options.thumbprintSha256)} is not an x5t#S256 (43 base64url characters); use the connection's activeThumbprintSha256.`]),
-        ...(Number.isInteger(lifetime) && lifetime >= 60 && lifetime <= MAX_LIFETIME_SECONDS ? [] : [`lifetimeSeconds: ${lifetime} is not allowed; use a whole number from 60 to ${MAX_LIFETIME_SECONDS}.`]),
+        ...(Number.isInteger(lifetime) && lifetime >= 60 && lifetime <= MAX_LIFETIME_SECONDS
+            ? []
+            : [`lifetimeSeconds: ${lifetime} is not allowed; use a whole number from 60 to ${MAX_LIFETIME_SECONDS}.`]),
         ...(/^https:\/\/[^/?#]+$/.test(authorityHost) ? [] : [`authorityHost: ${JSON.stringify(authorityHost)} is not an https origin such as https://login.microsoftonline.us.`]),
     ];
     if (problems.length > 0) {

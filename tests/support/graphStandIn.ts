@@ -117,7 +117,6 @@ export interface StandInOptions {
     readonly latencyMs?: number;
 }
 
-
 /** A certificate to register as a key credential: its base64 DER and SHA-1 thumbprint (uppercase hex, as Node's X509Certificate reports it). */
 export interface TestCertificate {
     readonly keyBase64: string;
@@ -468,7 +467,6 @@ function messageFor(status: number): string {
         }[status] ?? "An unexpected error occurred."
     );
 }
-
 
 function safeJson(text: string): unknown {
     try {

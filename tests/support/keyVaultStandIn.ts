@@ -1,10 +1,10 @@
 import { constants, createHash, generateKeyPair, privateEncrypt, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Agent, createServer, type Server } from "node:https";
-import type { AddressInfo, LookupFunction } from "node:net";
+import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { readBody, standInTls } from "./standInServer";
+import { loopbackLookup, readBody, standInTls } from "./standInServer";
 
 // A stand-in for Key Vault's keys data plane: a real HTTPS server that holds real RSA keys and
 // really signs with them, answering the calls a vault-key credential makes with the shapes of
@@ -129,19 +129,7 @@ export class KeyVaultStandIn {
 
     /** An https.Agent that trusts the stand-in's CA and resolves every host name to 127.0.0.1. */
     agent(): Agent {
-        const lookup: LookupFunction = (_hostname, options, callback) => {
-            if (options.all) {
-                (callback as unknown as (err: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
-            } else {
-                callback(null, "127.0.0.1", 4);
-            }
-        };
-        return new Agent({ ca: this.caPem, keepAlive: true, lookup });
-    }
-
-    /** The https.AgentOptions of `agent()`, for clients that build their own agent (MSAL's customAgentOptions). */
-    get caCertificate(): string {
-        return this.caPem;
+        return new Agent({ ca: this.caPem, keepAlive: true, lookup: loopbackLookup });
     }
 
     credential(): TokenCredential {
@@ -367,7 +355,11 @@ function mgf1(seed: Buffer, length: number): Buffer {
     for (let counter = 0; blocks.length * 32 < length; counter++) {
         const c = Buffer.alloc(4);
         c.writeUInt32BE(counter);
-        blocks.push(createHash("sha256").update(Buffer.concat([seed, c])).digest());
+        blocks.push(
+            createHash("sha256")
+                .update(Buffer.concat([seed, c]))
+                .digest(),
+        );
     }
     return Buffer.concat(blocks).subarray(0, length);
 }

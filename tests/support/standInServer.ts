@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
+import type { LookupFunction } from "node:net";
 import { join } from "node:path";
 import { openssl, withPrivateDir, writePrivateFile } from "../certificate/support/openssl";
 
@@ -55,3 +56,16 @@ export function readBody(req: IncomingMessage): Promise<string> {
         req.on("error", reject);
     });
 }
+
+/**
+ * A DNS lookup that answers 127.0.0.1 for every name: an https.Agent with it reaches a stand-in at a
+ * real service's name (https://kv-test.vault.azure.net:<port>), so the clients' checks of that name
+ * stay on. Node asks for every address (`all`) when it may try several families.
+ */
+export const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
+    if (options.all) {
+        (callback as unknown as (err: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
+    } else {
+        callback(null, "127.0.0.1", 4);
+    }
+};

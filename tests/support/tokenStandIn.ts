@@ -2,7 +2,7 @@ import { X509Certificate, constants, createHash, randomUUID, verify } from "node
 import { Agent, createServer, request, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
-import { readBody, standInTls } from "./standInServer";
+import { loopbackLookup, readBody, standInTls } from "./standInServer";
 
 // A stand-in for Entra ID's token endpoint in the client credentials flow with a certificate
 // credential (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow#second-case-access-token-request-with-a-certificate):
@@ -35,14 +35,16 @@ export class TokenStandIn {
         const server = createServer({ key: tls.keyPem, cert: tls.certPem });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const standIn = new TokenStandIn(server, (server.address() as AddressInfo).port, tls.caPem);
-        server.on("request", (req, res) =>
-            void (async () => {
-                const form = new URLSearchParams(await readBody(req));
-                const endpoint = `https://${req.headers.host}${req.url?.split("?")[0]}`;
-                const [status, body] = standIn.exchange(endpoint, form);
-                res.writeHead(status, { "content-type": "application/json" });
-                res.end(JSON.stringify(body));
-            })(),
+        server.on(
+            "request",
+            (req, res) =>
+                void (async () => {
+                    const form = new URLSearchParams(await readBody(req));
+                    const endpoint = `https://${req.headers.host}${req.url?.split("?")[0]}`;
+                    const [status, body] = standIn.exchange(endpoint, form);
+                    res.writeHead(status, { "content-type": "application/json" });
+                    res.end(JSON.stringify(body));
+                })(),
         );
         return standIn;
     }
@@ -65,14 +67,18 @@ export class TokenStandIn {
      * 127.0.0.1): MSAL builds the request and calls the assertion callback itself.
      */
     networkClient(): INetworkModule {
-        const agent = new Agent({ ca: this.caPem, lookup: (_host, _options, callback) => callback(null, "127.0.0.1", 4) });
+        const agent = new Agent({ ca: this.caPem, lookup: loopbackLookup });
         const send = <T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> =>
             new Promise((resolve, reject) => {
                 const req = request(url, { method, agent, headers: options?.headers }, (res) => {
                     const chunks: Buffer[] = [];
                     res.on("data", (chunk: Buffer) => chunks.push(chunk));
                     res.on("end", () =>
-                        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as T }),
+                        resolve({
+                            status: res.statusCode ?? 0,
+                            headers: res.headers as Record<string, string>,
+                            body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as T,
+                        }),
                     );
                 });
                 req.on("error", reject);
@@ -106,7 +112,9 @@ export class TokenStandIn {
         }
         const certificate = (this.certificates.get(clientId) ?? []).find((c) => createHash("sha256").update(c.raw).digest("base64url") === header["x5t#S256"]);
         if (!certificate) {
-            return refuse(`AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header["x5t#S256"])}']`);
+            return refuse(
+                `AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header["x5t#S256"])}']`,
+            );
         }
         const signingInput = Buffer.from(`${headerText}.${claimsText}`);
         const signature = Buffer.from(signatureText ?? "", "base64url");
