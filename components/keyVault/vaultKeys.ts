@@ -120,9 +120,9 @@ export class VaultKeys {
         return this.call("sign", name, async () => (await this.client.getCryptographyClient(name, { keyVersion: version }).sign("RS256", digest)).result);
     }
 
-    /** Enables or disables a key version: a disabled key signs nothing, so every vendor sign-in with it stops. */
-    async setEnabled(name: string, version: string, enabled: boolean): Promise<void> {
-        await this.call("update", name, () => this.client.updateKeyProperties(name, version, { enabled }));
+    /** Enables or disables a key version, and replaces its tags when given: a disabled key signs nothing, so every vendor sign-in with it stops. */
+    async setEnabled(name: string, version: string, enabled: boolean, tags?: Readonly<Record<string, string>>): Promise<void> {
+        await this.call("update", name, () => this.client.updateKeyProperties(name, version, { enabled, ...(tags ? { tags: { ...tags } } : {}) }));
     }
 
     private async call<T>(operation: VaultKeyOperation, keyName: string, run: () => Promise<T>): Promise<T> {

@@ -11,8 +11,9 @@ import { loopbackLookup, readBody, standInTls } from "./standInServer";
 // Microsoft's reference (https://learn.microsoft.com/rest/api/keyvault/keys/):
 //   - POST /keys/{name}/create makes a new version (KeyBundle: `key` as a JWK with `n` and `e`
 //     in base64url, `attributes` with `exportable: false`), GET /keys/{name}[/{version}] reads one,
-//     PATCH /keys/{name}/{version} updates its attributes, POST .../sign signs a digest (RS256,
-//     PS256) and refuses a disabled key;
+//     PATCH /keys/{name}/{version} updates its attributes and tags, GET /keys/{name}/versions lists
+//     the versions in pages linked by `nextLink`, POST .../sign signs a digest (RS256, PS256) and
+//     refuses a disabled key;
 //   - Key Vault's challenge authentication: a request without a token is answered 401 with
 //     `WWW-Authenticate: Bearer authorization="<authority>/<tenant>", resource="https://vault.azure.net"`
 //     (https://learn.microsoft.com/azure/key-vault/general/authentication-requests-and-responses);
@@ -39,7 +40,7 @@ export interface StoredKey {
     readonly expires?: number;
     readonly created: number;
     updated: number;
-    readonly tags: Record<string, string>;
+    tags: Record<string, string>;
 }
 
 export interface VaultRequest {
@@ -197,17 +198,20 @@ export class KeyVaultStandIn {
             const error = vaultError(fault.code, fault.message, fault.innerCode);
             return reply(fault.status, error, { ...fault.headers });
         }
-        const [status, payload] = await this.route(method, url.pathname.split("/").filter(Boolean), body, origin);
+        const [status, payload] = await this.route(method, url.pathname.split("/").filter(Boolean), body, origin, Number(url.searchParams.get("$skiptoken") ?? 0));
         reply(status, payload);
     }
 
-    private async route(method: string, segments: string[], body: any, origin: string): Promise<[number, unknown]> {
+    private async route(method: string, segments: string[], body: any, origin: string, skipToken: number): Promise<[number, unknown]> {
         if (segments[0] !== "keys" || segments.length < 2) {
             return [404, vaultError("NotFound", "The requested resource was not found.")];
         }
         const [, name, second, third] = segments;
         if (method === "POST" && second === "create" && segments.length === 3) {
             return this.create(name, body, origin);
+        }
+        if (method === "GET" && second === "versions" && third === undefined) {
+            return this.versions(name, skipToken, origin);
         }
         const version = second;
         const key = this.key(name, version);
@@ -221,6 +225,9 @@ export class KeyVaultStandIn {
             if (typeof body?.attributes?.enabled === "boolean") {
                 key.enabled = body.attributes.enabled;
             }
+            if (body?.tags !== undefined) {
+                key.tags = { ...body.tags };
+            }
             key.updated = nowSeconds();
             return [200, this.bundle(key, origin)];
         }
@@ -228,6 +235,17 @@ export class KeyVaultStandIn {
             return this.sign(key, body, origin);
         }
         return [405, vaultError("BadParameter", `Method ${method} is not allowed here.`)];
+    }
+
+    /** A key's versions, oldest first, two per page linked by an absolute nextLink, as KeyItems (no key material, no `n`). */
+    private versions(name: string, skip: number, origin: string): [number, unknown] {
+        const versions = this.keys.get(name) ?? [];
+        if (versions.length === 0) {
+            return [404, vaultError("KeyNotFound", `A key with (name/id) ${name} was not found in this key vault.`)];
+        }
+        const page = versions.slice(skip, skip + 2).map((key) => ({ kid: kidOf(key, origin), attributes: this.attributes(key), tags: key.tags }));
+        const nextLink = skip + 2 < versions.length ? `${origin}/keys/${name}/versions?api-version=7.6&$skiptoken=${skip + 2}` : null;
+        return [200, { value: page, nextLink }];
     }
 
     private async create(name: string, body: any, origin: string): Promise<[number, unknown]> {
@@ -295,17 +313,21 @@ export class KeyVaultStandIn {
         const jwk = key.publicKey.export({ format: "jwk" });
         return {
             key: { kid: kidOf(key, origin), kty: key.kty, key_ops: key.keyOps, n: jwk.n, e: jwk.e },
-            attributes: {
-                enabled: key.enabled,
-                ...(key.notBefore === undefined ? {} : { nbf: key.notBefore }),
-                ...(key.expires === undefined ? {} : { exp: key.expires }),
-                created: key.created,
-                updated: key.updated,
-                recoveryLevel: "Recoverable",
-                recoverableDays: 90,
-                exportable: false,
-            },
+            attributes: this.attributes(key),
             tags: key.tags,
+        };
+    }
+
+    private attributes(key: StoredKey): unknown {
+        return {
+            enabled: key.enabled,
+            ...(key.notBefore === undefined ? {} : { nbf: key.notBefore }),
+            ...(key.expires === undefined ? {} : { exp: key.expires }),
+            created: key.created,
+            updated: key.updated,
+            recoveryLevel: "Recoverable",
+            recoverableDays: 90,
+            exportable: false,
         };
     }
 

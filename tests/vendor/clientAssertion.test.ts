@@ -117,13 +117,14 @@ describe("the vendor's client assertion, signed by Key Vault", function () {
 
     it("refuses bad options at once, naming each", () => {
         assert.throws(
-            () => assertionFor({ keyId: `${vault.vaultUri()}keys/acme-a`, clientId: "acme", thumbprintSha256: "AB:CD", lifetimeSeconds: 3600 }),
+            () => assertionFor({ clientId: "acme", thumbprintSha256: "AB:CD", lifetimeSeconds: 3600 }),
             (err: Error) =>
-                /keyId: .* names no key version/.test(err.message) &&
                 /clientId: "acme" is not an application \(client\) id/.test(err.message) &&
                 /thumbprintSha256: "AB:CD" is not an x5t#S256/.test(err.message) &&
                 /lifetimeSeconds: 3600 is not allowed; use a whole number from 60 to 600/.test(err.message),
         );
+        assert.throws(() => assertionFor({ keyId: `${vault.vaultUri()}keys/acme-a` }), /thumbprintSha256: give it only with a versioned keyId/);
+        assert.throws(() => assertionFor({ keyId: "acme-a" }), /keyId: "acme-a" is not a key id; use the connection's keyUri/);
         assert.throws(() => assertionFor({ authorityHost: "http://login.microsoftonline.com" }), /authorityHost: .* is not an https origin/);
     });
 });

@@ -1,0 +1,42 @@
+// What a vault-key credential keeps in state and tells the vendor, shared by the runtime that talks
+// to Key Vault (runtime.ts) and the resources that declare it. Types and constants only.
+
+/** A certificate whose key is a version of the connection's Key Vault key. */
+export interface VaultKeyCertificateInputs {
+    /** The vault's URI as ARM reports it, `https://<vault>.vault.azure.net/`. */
+    readonly vaultUri: string;
+    /** The connection's key: one name, a new version per certificate. */
+    readonly keyName: string;
+    readonly keySize: number;
+    /** `RSA-HSM` (Premium vaults) instead of `RSA`. */
+    readonly hardwareProtected: boolean;
+    readonly commonName: string;
+    readonly organization?: string;
+    /** RFC 3339, whole seconds: the certificate's and the key version's validity. */
+    readonly notBefore: string;
+    readonly notAfter: string;
+    /** The rotation schedule's identity of this certificate; a new one asks for a new key version. */
+    readonly identity: string;
+}
+
+export interface VaultKeyCertificateOutputs extends VaultKeyCertificateInputs {
+    /** The versioned key id: `https://<vault>/keys/<name>/<version>`. */
+    readonly keyId: string;
+    readonly keyVersion: string;
+    /** The certificate only: its key never leaves the vault. */
+    readonly certificatePem: string;
+    readonly thumbprintSha1: string;
+    readonly thumbprintSha256: string;
+    readonly serialNumber: string;
+}
+
+/**
+ * Tags on each key version: the vendor's helper, reading the key by its stable name, finds the
+ * version to sign with (the newest enabled one) and its certificate's `x5t#S256` there. Tag names
+ * are plain words: Key Vault tags carry metadata, never a secret.
+ */
+export const KEY_VERSION_TAGS = {
+    connection: "vendor-connection",
+    identity: "certificate-identity",
+    thumbprintSha256: "x5t-S256",
+} as const;
