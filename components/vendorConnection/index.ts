@@ -1,4 +1,4 @@
 export * from "./vendorConnection";
-export { planConnection, defaultSecretName, ConnectionPlan, ConnectionSettings, CONNECTION_SETTING_KEYS } from "./validation";
+export { planConnection, defaultSecretName, ConnectionPlan, ConnectionSettings } from "./validation";
 export * from "./inventory";
 export { deployInstant, setDeployInstant, pinnedInstant, DEPLOY_INSTANT_VARIABLE } from "./clock";

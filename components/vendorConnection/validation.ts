@@ -88,28 +88,36 @@ export function defaultSecretName(connectionName: string): string {
  *
  * Settings are judged once per program: a stack that judges its configuration first, to report
  * problems by config path and to plan what only a whole stack can (the vault firewall), hands the
- * same settings to VendorConnection, whose call gets back the very plan already made. The
- * judgement is pure, so equal settings of the same connection at the same instant always make an
- * equal plan; `path` only names problems, and a plan is kept only when there were none.
+ * same settings to VendorConnection, whose call gets that judgement back instead of judging again.
+ * The judgement is pure, so equal settings of the same connection at the same instant always make
+ * an equal plan; `path` only names problems, and a plan is kept only when there were none. Each
+ * caller gets its own copy, so no caller can change what another is given.
  */
 export function planConnection(name: string, settings: ConnectionSettings, now: Date, path = ""): ConnectionPlan {
     const key = judgementKey(name, settings, now);
-    const judged = judgedPlans.get(key);
-    if (judged !== undefined) {
-        return judged;
+    let plan = judgedPlans.get(key);
+    if (plan === undefined) {
+        plan = judgeConnection(name, settings, now, path);
+        judgements += 1;
+        judgedPlans.set(key, plan);
+        if (judgedPlans.size > MAX_JUDGED_PLANS) {
+            judgedPlans.delete(judgedPlans.keys().next().value!);
+        }
     }
-    const plan = Object.freeze(judgeConnection(name, settings, now, path));
-    judgedPlans.set(key, plan);
-    if (judgedPlans.size > MAX_JUDGED_PLANS) {
-        judgedPlans.delete(judgedPlans.keys().next().value!);
-    }
-    return plan;
+    return structuredClone(plan);
 }
 
-// One entry per connection of a stack is all a program needs; the bound keeps a long-lived
-// process (tests, benchmarks) from holding every plan it ever made.
-const MAX_JUDGED_PLANS = 1000;
+/** How many judgements this process has made; a plan given back again counts none. For tests and benchmarks. */
+export function connectionJudgements(): number {
+    return judgements;
+}
+
+// Two entries per connection at most (its own settings, and with a tenant-wide cutoff) is all a
+// program needs; the bound, far above any stack's size, keeps a long-lived process (tests,
+// benchmarks) from holding every plan it ever made.
+const MAX_JUDGED_PLANS = 10_000;
 const judgedPlans = new Map<string, ConnectionPlan>();
+let judgements = 0;
 
 /**
  * Everything the judgement reads, as text: the name, the instant, and the known settings, with
@@ -257,9 +265,6 @@ function judgeConnection(name: string, settings: ConnectionSettings, now: Date, 
         revokeIssuedBefore: cutoff,
     };
 }
-
-/** Settings keys this library knows, for the config layer's unknown-key check. */
-export const CONNECTION_SETTING_KEYS: readonly string[] = KNOWN_SETTINGS;
 
 function cutoffList(value: ConnectionSettings["revokeIssuedBefore"]): readonly (string | Date | undefined)[] {
     if (value === undefined) {

@@ -65,6 +65,13 @@ const BESIDE_THE_REPOSITORY = /(?:^|[^\w./-])(?:\.\.\/)+shared\//;
  */
 const MARKDOWN_CITATION = /(?<![\w./:@-])((?:\.{1,2}\/)*(?:[\w.-]+\/)*[\w.-]+\.md)(?:#([\w-]+))?(?![\w/-])/g;
 
+/**
+ * A source or configuration file named by its path from the repository's root
+ * (`cli/plan/register.js`, `tests/support/mocks.ts`): a comment or page that names one sends its
+ * reader there, so it must exist. Only paths under a folder the repository has are judged.
+ */
+const FILE_PATH = /(?<![\w./:@-])(?:\.\/)?((?:[\w.-]+\/)+[\w.-]+\.(?:ts|js|mjs|json|ya?ml))(?![\w/-])/g;
+
 /** The first path segments this repository has: a cited path starting elsewhere belongs to another project. */
 const REPOSITORY_ROOTS = new Set([...files.filter((f) => f.includes("/")).map((f) => f.slice(0, f.indexOf("/"))), "docs"]);
 
@@ -144,6 +151,12 @@ function pointersOut(file: string, line: string, pages: ReadonlyMap<string, stri
             problems.push(`points to ${target}#${anchor}, a heading ${target} does not have`);
         }
     }
+    for (const match of line.matchAll(FILE_PATH)) {
+        const cited = match[1];
+        if (REPOSITORY_ROOTS.has(cited.slice(0, cited.indexOf("/"))) && !pages.has(posix.normalize(cited))) {
+            problems.push(`names ${cited}, which the repository does not hold`);
+        }
+    }
     return problems;
 }
 
@@ -187,8 +200,10 @@ describe("no pointers out of the repository", () => {
             "README.md": "# Vendor connections\n## Quick start\n",
             "docs/architecture.md": "# Architecture\n## Rotation invariants\n## Certificates on Node's crypto\n```\n## not a heading\n```\n",
             "components/graph/README.md": "# Graph\n",
+            [["cli", "plan", "register.js"].join("/")]: "",
         };
-        const problems = (line: string, file = "components/x.ts") => pointersOut(file, line, new Map(Object.entries(pages)));
+        const source = (...segments: string[]) => segments.join("/");
+        const problems = (line: string, file = source("components", "x.ts")) => pointersOut(file, line, new Map(Object.entries(pages)));
         const issue = (n: string) => ["issue", n].join(" ");
         const md = (name: string) => [name, "md"].join(".");
 
@@ -205,6 +220,9 @@ describe("no pointers out of the repository", () => {
             assert.match(problems(`(${md("docs/security")}#algorithms)`).join(), /names docs\/security\.md/);
             assert.match(problems(`(${md("docs/architecture")}#rotation-model)`).join(), /heading docs\/architecture\.md does not have/);
             assert.match(problems(`(${md("docs/architecture")}#not-a-heading)`).join(), /heading/);
+            // A source file moved away, still named by the comments that sent readers to it.
+            assert.match(problems(`// the loader (${source("components", "plan", "register.js")})`).join(), /names components\/plan\/register\.js/);
+            assert.match(problems(`see ./${source("tests", "support", "gone.ts")}`).join(), /names tests\/support\/gone\.ts/);
         });
 
         it("lets through what the repository holds, and references outside the project", () => {
@@ -220,6 +238,9 @@ describe("no pointers out of the repository", () => {
                 "issues.add(path, message)",
                 `see [${md("architecture")}](${md("docs/architecture")}#rotation-invariants)`,
                 `readFileSync(resolve(root, "docs", "${md("architecture")}"))`,
+                `the loader (${source("cli", "plan", "register.js")})`,
+                `require("@pulumi/pulumi/${source("runtime", "closure", "codePaths.js")}")`,
+                `node_modules/${source("typescript", "lib", "typescript.js")}`,
             ]) {
                 assert.deepEqual(problems(line), [], line);
             }

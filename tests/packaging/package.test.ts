@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as semver from "semver";
 import { codeBlocks, markdownSection } from "../support/markdown";
-import { ConsumerProject, addFile, addFixture, compile, createConsumerProject, findPackage, installedPackages, runProgram } from "./consumerProject";
+import { ConsumerProject, REPOSITORY, addFile, addFixture, compile, createConsumerProject, findPackage, installedPackages, runProgram } from "./consumerProject";
 
 // The package as consumers get it: `npm pack` of this repository, installed into a
 // project of its own. `import { VendorConnection, VendorVault } from "vendor-connections"` must
@@ -42,7 +42,12 @@ describe("the packed package (npm pack), in a consumer project", function () {
         assert.equal(main, join(installed, "dist", "index.js"));
         assert.ok(require.resolve(join(installed, "dist", "vendorConnection", "vendorConnection.js")));
         assert.throws(() => require.resolve(join(installed, "index.ts")), /Cannot find module/, "the example stack program is not in the package");
-        assert.throws(() => require.resolve(join(installed, "dist", "plan", "cli.js")), /Cannot find module/, "the offline plan CLI is not in the package");
+        // Every shipped module is the compiled form of a library source: nothing of cli/, of the
+        // example stack or of an earlier build's leftovers (the build empties dist/ first).
+        const shipped = readdirSync(join(installed, "dist"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
+        assert.ok(shipped.length > 10);
+        const strays = shipped.filter((file) => !existsSync(join(REPOSITORY, "components", file.replace(/\.js$/, ".ts"))));
+        assert.deepEqual(strays, [], "dist/ holds modules no components/ source compiles to");
     });
 
     it("offers what a stack needs through its one entry, and no internal by package path beyond the certificate provider's modules", () => {
