@@ -38,7 +38,7 @@ describe("a connection's settings are judged once", () => {
         const config = parseStackConfig({ ...exampleProjectConfig(), revokeIssuedBefore: "2026-12-01T08:00:00Z" }, NOW);
         assert.ok(config.connections.length > 1);
         for (const { name, settings, plan } of config.connections) {
-            const connection = new h.components.VendorConnection(name, { ...settings, vault, deployerObjectId: config.deployerObjectId, now: NOW });
+            const connection = new h.components.VendorConnection(name, { ...settings, vault, deployerObjectId: config.deployerObjectId, now: NOW.toISOString() });
             assert.equal(connection.plan, plan, `${name} was judged again`);
         }
     });
