@@ -9,6 +9,7 @@ import { settle } from "../support/settle";
 import { valueOf } from "../support/outputs";
 import { FAKE_DEPLOYER_OBJECT_ID, FAKE_SUBSCRIPTION_ID } from "../support/fakes";
 import { fromTheWire, secretOnTheWire } from "./wire";
+import { startPluginHost } from "./pluginHost";
 
 // The component package (plugin/) as Pulumi's Node.js plugin host runs it for a Python, C#, Go,
 // Java or YAML program, in this process and without the Pulumi CLI: the host loads the entry
@@ -86,7 +87,7 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
             const root = readJson(join(ROOT, "package.json"));
             const plugin = readJson(join(PLUGIN, "package.json"));
             assert.deepEqual([plugin.name, plugin.version, plugin.description], [root.name, root.version, root.description]);
-            assert.equal(plugin.main, "index.ts");
+            assert.equal(plugin.main, "index.js");
             assert.equal(plugin.dependencies, undefined, "the plugin has no dependencies of its own");
             // Pulumi installs a plugin's dependencies at the npm workspace root it belongs to.
             assert.deepEqual(root.workspaces, ["plugin"]);
@@ -103,6 +104,15 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
             const installed = readJson(require.resolve("@pulumi/pulumi/package.json", { paths: [PLUGIN] })).version;
             assert.ok(semver.satisfies(installed, hosting), `installed ${installed} is in ${hosting}`);
         });
+    });
+
+    it("is served by Pulumi's plugin host, started from a program's folder without TypeScript settings as the Pulumi CLI starts it", async () => {
+        const host = await startPluginHost(PLUGIN, 100_000);
+        try {
+            assert.equal(await host.version(), readJson(join(PLUGIN, "package.json")).version);
+        } finally {
+            host.stop();
+        }
     });
 
     describe("getSchema", () => {
