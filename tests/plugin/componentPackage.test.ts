@@ -2,10 +2,12 @@ import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as semver from "semver";
+import { parse as parseYaml } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { RecordingMocks, RecordedResource } from "../support/mocks";
 import { settle } from "../support/settle";
+import { codeBlocks, markdownSection } from "../support/markdown";
 import { valueOf } from "../support/outputs";
 import { FAKE_DEPLOYER_OBJECT_ID, FAKE_SUBSCRIPTION_ID } from "../support/fakes";
 import { fromTheWire, secretOnTheWire } from "./wire";
@@ -228,6 +230,59 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
                 (type.enum ?? []).forEach((member) => check(`${token} ${member.name}`, member));
             }
             assert.deepEqual(undescribed, []);
+        });
+    });
+
+    describe("the examples of docs/languages.md", () => {
+        const section = markdownSection("docs/languages.md", "Adding the package");
+        /** Every property name an argument of the package may have, at any depth. */
+        const argumentNames = () =>
+            new Set([
+                ...Object.values(schema.resources).flatMap((resource) => Object.keys(resource.inputProperties)),
+                ...Object.values(schema.types).flatMap((type) => Object.keys(type.properties ?? {})),
+            ]);
+        const outputNames = () => new Set(Object.values(schema.resources).flatMap((resource) => Object.keys(resource.properties)));
+        const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()).replace(/^[A-Z]/, (letter) => letter.toLowerCase());
+
+        it("YAML: types, properties at every depth and outputs the schema has", () => {
+            const [block] = codeBlocks(section, "yaml");
+            const program = parseYaml(block) as { resources: Record<string, { type: string; properties: Record<string, unknown> }>; outputs: Record<string, string> };
+            const check = (value: unknown, properties: Record<string, Property>, path: string) => {
+                for (const [key, given] of Object.entries(value as Record<string, unknown>)) {
+                    assert.ok(key in properties, `${path}.${key} is not in the schema`);
+                    const property = properties[key];
+                    const ref = property.$ref ?? property.items?.$ref;
+                    const nested = ref ? schema.types[ref.replace("#/types/", "")]?.properties : undefined;
+                    for (const item of nested ? (Array.isArray(given) ? given : [given]) : []) {
+                        check(item, nested!, `${path}.${key}`);
+                    }
+                }
+            };
+            for (const [name, resource] of Object.entries(program.resources)) {
+                assert.ok(resource.type in schema.resources, `${name}: ${resource.type} is not a type of the package`);
+                check(resource.properties, schema.resources[resource.type].inputProperties, name);
+            }
+            for (const reference of [...block.matchAll(/\$\{(\w+)\.(\w+)\}/g)]) {
+                const [, resource, output] = reference;
+                assert.ok(output in schema.resources[program.resources[resource].type].properties, `\${${resource}.${output}} is not an output`);
+            }
+        });
+
+        it("Python and C#: argument types, arguments and outputs the schema has", () => {
+            const [python] = codeBlocks(section, "python");
+            const [csharp] = codeBlocks(section, "csharp");
+            const components = ["VendorConnection", "VendorVault"];
+            for (const [, type] of [...python.matchAll(/vc\.(\w+)Args\(/g), ...csharp.matchAll(/new (\w+)Args\b/g)]) {
+                assert.ok(components.includes(type) || `vendor-connections:index:${type}` in schema.types, `${type}Args: no type ${type} in the schema`);
+            }
+            const names = argumentNames();
+            for (const [, argument] of [...python.matchAll(/\b([a-z_]+)=/g), ...csharp.matchAll(/\b([A-Z]\w*) = /g)]) {
+                assert.ok(names.has(camel(argument)), `argument ${argument} is not in the schema`);
+            }
+            const outputs = outputNames();
+            for (const [, output] of [...python.matchAll(/(?:backup|vault)\.([a-z_]+)/g), ...csharp.matchAll(/(?:backup|vault)\.([A-Z]\w*)/g)]) {
+                assert.ok(outputs.has(camel(output)), `output ${output} is not in the schema`);
+            }
         });
     });
 
