@@ -25,13 +25,12 @@ const connections = config.connections.map(
     ({ name, settings }) =>
         [
             name,
-            // The settings as judged by the config reading (its cutoff and the tenant-wide one):
-            // the component takes that judgement rather than making its own.
+            // The settings as judged by the config reading (its cutoff and the tenant-wide one), at
+            // the same deploy instant: the component takes that judgement rather than making its own.
             new VendorConnection(name, {
                 ...settings,
                 vault,
                 deployerObjectId: config.deployerObjectId,
-                now: deployInstant(),
             }),
         ] as const,
 );

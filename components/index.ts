@@ -7,10 +7,10 @@
 
 // Components.
 export { VendorConnection } from "./vendorConnection/vendorConnection";
-export type { VendorConnectionArgs, FederatedCredentialArgs, ConnectionCertificateInfo } from "./vendorConnection/vendorConnection";
+export type { VendorConnectionArgs, ApiPermissions, ConnectionCredential, RotationNotices, ConnectionCertificateInfo } from "./vendorConnection/vendorConnection";
 export { VendorVault } from "./vault/vendorVault";
 export type { VendorVaultArgs, VaultReference } from "./vault/vendorVault";
-export type { AllowedIpRangesState } from "./vendorConnection/networkPolicyPlan";
+export { AllowedIpRangesState, CredentialType } from "./vendorConnection/choices";
 export type { CertificatePolicyInput } from "./rotation/policy";
 
 // What a stack exports about each connection (no key material).

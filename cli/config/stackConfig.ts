@@ -38,7 +38,7 @@ export interface StackConnection {
 }
 
 /** A connection's settings as VendorConnection takes them: its own cutoff and the tenant-wide one. */
-export type ConnectionArgs = Omit<ConnectionConfig, "revokeIssuedBefore"> & { revokeIssuedBefore?: string | (string | undefined)[] };
+export type ConnectionArgs = Omit<ConnectionConfig, "revokeIssuedBefore"> & { revokeIssuedBefore?: string[] };
 
 // Connection names become resource names and, by default, the vault secret's name.
 const CONNECTION_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/;
@@ -129,11 +129,10 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
  * its config path rather than as an element of a list the configuration does not have.
  */
 function withStackCutoff(settings: ConnectionConfig, stackCutoff: string | undefined): ConnectionArgs {
-    const own = settings.revokeIssuedBefore;
-    if (stackCutoff === undefined || (own !== undefined && !parsesAsCutoff(own))) {
-        return settings;
-    }
-    return { ...settings, revokeIssuedBefore: [own, stackCutoff] };
+    const { revokeIssuedBefore: own, ...rest } = settings;
+    const cutoffs = stackCutoff === undefined || (own !== undefined && !parsesAsCutoff(own)) ? [own] : [own, stackCutoff];
+    const given = cutoffs.filter((cutoff): cutoff is string => cutoff !== undefined);
+    return given.length > 0 ? { ...rest, revokeIssuedBefore: given } : rest;
 }
 
 function parsesAsCutoff(value: string): boolean {

@@ -7,11 +7,16 @@ import * as resources from "@pulumi/azure-native/resources";
 import { IssueCollector, formatIssue } from "../errors";
 import { validateVaultSettings } from "./validation";
 
-/** Where a vendor connection keeps its certificate: a VendorVault, or any existing Key Vault. */
+/**
+ * Where a vendor connection keeps its certificate: a VendorVault, or any existing Key Vault. In the
+ * other Pulumi languages a component is not passed itself: give a VendorVault's outputs here.
+ */
 export interface VaultReference {
     /** The vault's ARM resource id (scope of the per-secret reader role assignments). */
     readonly vaultId: pulumi.Input<string>;
+    /** The vault's name. */
     readonly vaultName: pulumi.Input<string>;
+    /** The resource group that holds the vault. */
     readonly resourceGroupName: pulumi.Input<string>;
     /**
      * Name of the vault's Event Grid system topic, in the vault's resource group. Azure allows one
@@ -23,9 +28,10 @@ export interface VaultReference {
      * The IPv4 ranges the vault's firewall admits, when it denies every other network. Given, a
      * connection with readers is refused unless the firewall admits its IPv4 `allowedIpRanges`
      * (the networks its vendor reads from). Undefined: not checked (a vault open to every network,
-     * or an existing vault whose rules this stack does not manage).
+     * or an existing vault whose rules this stack does not manage). A plain value, known when the
+     * program runs: the ranges as given to the vault.
      */
-    readonly allowedIpRanges?: readonly string[];
+    readonly allowedIpRanges?: string[];
 }
 
 export interface VendorVaultArgs {
@@ -72,15 +78,20 @@ export interface VendorVaultArgs {
  * can be recovered, and nobody can destroy the evidence), optional firewall and audit log.
  */
 export class VendorVault extends pulumi.ComponentResource implements VaultReference {
+    /** The vault's ARM resource id, known once its audit log (if any) is in place. */
     public readonly vaultId: pulumi.Output<string>;
+    /** The vault's name, known once its audit log (if any) is in place. */
     public readonly vaultName: pulumi.Output<string>;
+    /** The vault's URI, `https://<name>.vault.azure.net/`. */
     public readonly vaultUri: pulumi.Output<string>;
+    /** The resource group that holds the vault. */
     public readonly resourceGroupName: pulumi.Output<string>;
+    /** The Entra tenant the vault trusts. */
     public readonly tenantId: pulumi.Output<string>;
     /** The vault's Event Grid system topic; undefined unless `eventNotifications` is set. */
     public readonly systemTopicName: pulumi.Output<string> | undefined;
     /** The IPv4 ranges the firewall admits (normalised to CIDR); undefined when it admits every network. */
-    public readonly allowedIpRanges: readonly string[] | undefined;
+    public readonly allowedIpRanges: string[] | undefined;
 
     constructor(name: string, args: VendorVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vendor-connections:index:VendorVault", name, {}, opts);
@@ -155,7 +166,7 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
         this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
         this.resourceGroupName = resourceGroupName;
         this.tenantId = client.tenantId;
-        this.allowedIpRanges = settings.allowedIpRanges;
+        this.allowedIpRanges = settings.allowedIpRanges && [...settings.allowedIpRanges];
         this.registerOutputs({
             vaultId: this.vaultId,
             vaultName: this.vaultName,

@@ -1,6 +1,7 @@
 import { IssueCollector, joinPath } from "../errors";
 import { parseInstant, toRfc3339 } from "../time";
 import { checkHttpsUrl } from "../url";
+import { CredentialType } from "./choices";
 
 // Workload identity federation instead of a certificate: the vendor's own identity provider
 // (issuer) signs a token for one of its workloads (subject); Entra exchanges it for an access
@@ -12,8 +13,7 @@ import { checkHttpsUrl } from "../url";
 // again from an instant at or after the cutoff. This is the certificates' rule ("issued before the
 // cutoff") applied to a trust instead of a key, decided from config alone, so a plan shows it.
 
-export const CREDENTIAL_TYPES = ["certificate", "federated"] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+export const CREDENTIAL_TYPES: readonly CredentialType[] = Object.values(CredentialType);
 
 /** The audience Entra expects in tokens exchanged for its own access tokens. */
 export const ENTRA_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { toRfc3339 } from "../time";
 import { redactUrl } from "../url";
 import type { FederatedCredentialState } from "./federatedPlan";
-import type { AllowedIpRangesState } from "./networkPolicyPlan";
+import type { AllowedIpRangesState } from "./choices";
 import type { ConnectionPlan } from "./validation";
 import type { VendorConnection } from "./vendorConnection";
 

@@ -1,13 +1,8 @@
 import { IssueCollector, joinPath } from "../errors";
 import { checkIpRanges } from "../network";
+import { AllowedIpRangesState } from "./choices";
 
-/**
- * How the sign-in policy of `allowedIpRanges` acts: `enabled` blocks sign-ins from elsewhere;
- * `reportOnly` only records in the sign-in logs what it would have blocked, to try the ranges first.
- */
-export type AllowedIpRangesState = "enabled" | "reportOnly";
-
-export const ALLOWED_IP_RANGES_STATES: readonly AllowedIpRangesState[] = ["enabled", "reportOnly"];
+export const ALLOWED_IP_RANGES_STATES: readonly AllowedIpRangesState[] = Object.values(AllowedIpRangesState);
 
 /** The Conditional Access policy `state` for each of our states (Microsoft Graph's names). */
 export const CONDITIONAL_ACCESS_STATE: Readonly<Record<AllowedIpRangesState, string>> = {

@@ -6,16 +6,17 @@ import { Certificate } from "../certificate";
 import { formatIssue, IssueCollector, ValidationError } from "../errors";
 import { ResolvedPermission, isGuid } from "../permissions";
 import { CertificatePolicyInput, PlannedCertificate, isRevocationIdentity } from "../rotation";
-import { toRfc3339 } from "../time";
+import { parseInstant, toRfc3339 } from "../time";
 import { VaultReference, checkVaultAdmits } from "../vault";
 import { vaultReaderOf } from "./vaultReader";
 import { deployInstant } from "./clock";
 import { ApiLookup, requiredResourceAccesses } from "./apiPermissions";
 import { declareFederatedCredential } from "./federated";
-import { AllowedIpRangesState } from "./networkPolicyPlan";
+import { AllowedIpRangesState, CredentialType } from "./choices";
 import { declareNetworkPolicy } from "./networkPolicy";
 import { declareRotationNotice } from "./notify";
 import { ownersWithDeployer, warnWhenNotTheDeployer } from "./owners";
+import { checkPlainArguments } from "./plainArgs";
 import { ConnectionPlan, notAnObjectId, planConnection } from "./validation";
 
 // Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
@@ -24,6 +25,15 @@ export const KEY_VAULT_SECRETS_USER_ROLE_ID = "4633458b-17de-408a-b874-0445c86b6
 
 /** What the vault secret holds while a connection is suspended: no certificate at all. */
 export const SUSPENDED_SECRET_VALUE = "suspended: this vendor connection has no credential";
+
+/** Each connection's plan (VendorConnection's `plan`), kept beside the component rather than in a field of it. */
+const plans = new WeakMap<VendorConnection, ConnectionPlan>();
+
+// The arguments are also the component's schema in the other Pulumi languages (docs/languages.md):
+// Pulumi's analyzer reads them from these interfaces, each doc comment becoming the description
+// there. Hence its rules: nested values are named interfaces, literal choices are the objects of
+// ./choices, instants are RFC 3339 text, lists are plain arrays; `Input<T>` marks what another
+// resource's output may give, everything else is a plain value that decides which resources exist.
 
 export interface VendorConnectionArgs {
     /** Display name of the Entra application and service principal. Default: the resource name. */
@@ -46,25 +56,25 @@ export interface VendorConnectionArgs {
     notes?: pulumi.Input<string>;
     /**
      * Application permissions, by value, per API: `{ api: "MicrosoftGraph", roles: ["User.Read.All"] }`.
-     * `api` is a well-known name (MicrosoftGraph, Office365ExchangeOnline, ...) or an API's client id.
      * Plain values: they decide which consent assignments exist.
      */
-    permissions: { api: string; roles: string[] }[];
+    permissions: ApiPermissions[];
     /** Grant admin consent (one app role assignment per role). Default: true. */
     grantConsent?: boolean;
     /** Certificate policy: `lifetime` (default P30D), `renewBefore` (default lifetime/3), `keySize` (default 2048). */
     certificate?: CertificatePolicyInput;
     /**
-     * Revoke every certificate issued before this RFC 3339 instant (or the latest of several, e.g.
+     * Revoke every certificate issued before the latest of these RFC 3339 instants (one, or e.g.
      * this connection's and a tenant-wide one): the next deploy removes them with no overlap and
-     * issues fresh ones. Must not be in the future. Default: none.
+     * issues fresh ones. None may be in the future. Default: none.
      */
-    revokeIssuedBefore?: string | Date | (string | Date | undefined)[];
+    revokeIssuedBefore?: string[];
     /** Keep the app registration but remove every credential and disable sign-in. Default: false. */
     suspended?: boolean;
     /**
-     * The Key Vault that keeps the active certificate: a VendorVault, or an existing vault's id,
-     * name and resource group. Required unless the credential is federated (no certificate to keep).
+     * The Key Vault that keeps the active certificate: a VendorVault (in TypeScript), or its (or an
+     * existing vault's) id, name and resource group. Required unless the credential is federated
+     * (no certificate to keep).
      */
     vault?: VaultReference;
     /** Name of the vault secret (1-127 letters, digits, hyphens). Default: `<name>-certificate`. */
@@ -75,12 +85,9 @@ export interface VendorConnectionArgs {
      * How the vendor signs in. Default: certificates (`{ type: "certificate" }`), rotated as
      * `certificate` says. `{ type: "federated", issuer, subject, audiences?, trustedFrom }`: the
      * vendor's own identity provider vouches for its workload instead (workload identity
-     * federation): no certificate, no vault secret. `issuer` is an https URL; `audiences` holds
-     * exactly one value, default `api://AzureADTokenExchange`; `trustedFrom` (RFC 3339, not in the
-     * future) is when this issuer and subject were configured: a revocation cutoff after it removes
-     * the credential until `trustedFrom` is set at or after the cutoff.
+     * federation): no certificate, no vault secret.
      */
-    credential?: { type: "certificate" } | FederatedCredentialArgs;
+    credential?: ConnectionCredential;
     /**
      * IPv4/IPv6 addresses or CIDR ranges (public, /8 or longer) the service principal may sign in
      * from: a named location and a Conditional Access policy block every other network. Needs a
@@ -99,35 +106,63 @@ export interface VendorConnectionArgs {
     /**
      * Tell the vendor when its certificate changes: an Event Grid subscription on the vault's
      * system topic sends this connection's SecretNewVersionCreated and SecretNearExpiry events to
-     * `webhookUrl` (https only; kept secret in state). The vault needs a system topic
-     * (`VendorVault` `eventNotifications: true`, or `systemTopicName` of an existing vault).
-     * Default: none.
+     * `webhookUrl`. The vault needs a system topic (`VendorVault` `eventNotifications: true`, or
+     * `systemTopicName` of an existing vault). Default: none.
      */
-    notify?: { webhookUrl: string };
-    /** The deploy instant the rotation schedule is computed for. Default: one instant taken once per program run. */
-    now?: Date;
+    notify?: RotationNotices;
+    /**
+     * The deploy instant the rotation schedule is computed for, RFC 3339, e.g. to see what a deploy
+     * at another time would declare. Default: one instant taken once per program run (or pinned by
+     * the environment variable VENDOR_CONNECTIONS_DEPLOY_INSTANT).
+     */
+    now?: string;
 }
 
-/** A federated credential: the vendor's identity provider vouches for its workload. */
-export interface FederatedCredentialArgs {
-    type: "federated";
-    /** The identity provider's https issuer URL (the `iss` claim). */
-    issuer: string;
-    /** The vendor workload's identifier at that issuer (the `sub` claim). */
-    subject: string;
-    /** The `aud` claim: exactly one value. Default: `["api://AzureADTokenExchange"]`. */
+/** The application permissions granted on one API. */
+export interface ApiPermissions {
+    /** A well-known API name (MicrosoftGraph, Office365ExchangeOnline, ...) or the API's client id. */
+    api: string;
+    /** The API's application permissions (app roles) by value, e.g. `User.Read.All`. */
+    roles: string[];
+}
+
+/** How the vendor signs in: certificates (the default), or a federated credential. */
+export interface ConnectionCredential {
+    /** `certificate`, or `federated`: the vendor's identity provider vouches for its workload. */
+    type: CredentialType;
+    /** Federated only, required: the identity provider's https issuer URL (the `iss` claim). */
+    issuer?: string;
+    /** Federated only, required: the vendor workload's identifier at that issuer (the `sub` claim). */
+    subject?: string;
+    /** Federated only: the `aud` claim, exactly one value. Default: `["api://AzureADTokenExchange"]`. */
     audiences?: string[];
-    /** RFC 3339 instant (or Date) since when this issuer and subject are trusted; not in the future. */
-    trustedFrom: string | Date;
+    /**
+     * Federated only, required: since when this issuer and subject are trusted, RFC 3339, not in
+     * the future. A revocation cutoff after it removes the credential until it is set at or after
+     * the cutoff.
+     */
+    trustedFrom?: string;
+}
+
+/** Where a connection's rotation notices go. */
+export interface RotationNotices {
+    /** The vendor's https endpoint. It may carry an access key: it is kept secret in state. */
+    webhookUrl: string;
 }
 
 /** One certificate of a connection as exposed in outputs (never key material). */
 export interface ConnectionCertificateInfo {
+    /** The slot it occupies, `a` or `b`: windows alternate between the two. */
     slot: string;
+    /** What the schedule issued it for: its rotation window, and a revocation cutoff when one applies. */
     identity: string;
+    /** SHA-1 thumbprint, as Entra shows key credentials. */
     thumbprint: string;
+    /** Start of validity, RFC 3339. */
     notBefore: string;
+    /** End of validity, RFC 3339. */
     notAfter: string;
+    /** Whether the vault publishes this one. */
     active: boolean;
 }
 
@@ -139,28 +174,41 @@ export interface ConnectionCertificateInfo {
  * vendor's networks, and announcing each rotation to the vendor's webhook.
  */
 export class VendorConnection extends pulumi.ComponentResource {
+    /** Display name of the application and service principal. */
     public readonly displayName: pulumi.Output<string>;
+    /** The application's client (app) id: what the vendor signs in as. */
     public readonly applicationClientId: pulumi.Output<string>;
+    /** The application's object id. */
     public readonly applicationObjectId: pulumi.Output<string>;
+    /** The service principal's object id: the app's identity in this tenant, which holds the granted permissions. */
     public readonly servicePrincipalObjectId: pulumi.Output<string>;
     /** The vault secret's name; undefined for a federated connection (no secret). */
     public readonly secretName: pulumi.Output<string | undefined>;
     /** Versionless URI of the vault secret: it always returns the active certificate. Undefined for a federated connection. */
     public readonly secretUri: pulumi.Output<string | undefined>;
+    /** SHA-1 thumbprint of the certificate the vault publishes; undefined while suspended, or for a federated connection. */
     public readonly activeThumbprint: pulumi.Output<string | undefined>;
+    /** Every certificate registered now (one, or two during an overlap), never key material. */
     public readonly certificates: pulumi.Output<ConnectionCertificateInfo[]>;
     /** RFC 3339 instant from which a deploy rotates the certificate; undefined while suspended. */
     public readonly nextRotation: pulumi.Output<string | undefined>;
     /** `api/role` of every granted permission that reaches tenant-wide mail, files or directory. */
     public readonly broadPermissions: pulumi.Output<string[]>;
-    /** The validated settings and rotation schedule this deploy declares (plain values, for plans). */
-    public readonly plan: ConnectionPlan;
+
+    /**
+     * The validated settings and rotation schedule this deploy declares (plain values, for plans).
+     * A getter, not a field: the component's outputs in the other languages are its fields, and a
+     * plan is TypeScript's alone.
+     */
+    public get plan(): ConnectionPlan {
+        return plans.get(this)!;
+    }
 
     constructor(name: string, args: VendorConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vendor-connections:index:VendorConnection", name, {}, opts);
 
-        this.plan = validateArgs(name, args, this);
-        const { plan } = this;
+        const plan = validateArgs(name, args, this);
+        plans.set(this, plan);
         const displayName = args.displayName ?? name;
         const apis = new ApiLookup(this);
         const caller = azuread.getClientConfigOutput({ parent: this }).objectId;
@@ -436,6 +484,14 @@ export class VendorConnection extends pulumi.ComponentResource {
 }
 
 function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi.Resource): ConnectionPlan {
+    const refuse = (problems: readonly string[]): never => {
+        throw new pulumi.ResourceError(`invalid arguments for VendorConnection ${JSON.stringify(name)}:\n${problems.join("\n")}`, resource);
+    };
+    const unknowns = new IssueCollector();
+    checkPlainArguments(args as unknown as Record<string, unknown>, unknowns);
+    if (unknowns.issues.length > 0) {
+        refuse(unknowns.issues.map(formatIssue));
+    }
     const problems: string[] = [];
     // A federated connection keeps nothing in a vault; any other needs one.
     const federated = (args.credential as { type?: unknown } | undefined)?.type === "federated";
@@ -451,13 +507,13 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
     if (typeof args.deployerObjectId === "string" && !isGuid(args.deployerObjectId)) {
         problems.push(`deployerObjectId: ${notAnObjectId(args.deployerObjectId)}`);
     }
-    const nowIsValid = args.now instanceof Date && !Number.isNaN(args.now.getTime());
-    if (args.now !== undefined && !nowIsValid) {
-        problems.push("now: must be a valid Date.");
+    const now = args.now === undefined ? deployInstant() : parseInstant(args.now);
+    if (now === undefined) {
+        problems.push(`now: ${JSON.stringify(args.now)} is not an RFC 3339 instant; use e.g. 2026-12-01T09:00:00Z, or leave it out for the deploy instant.`);
     }
     let plan: ConnectionPlan | undefined;
     try {
-        plan = planConnection(name, args, nowIsValid ? (args.now as Date) : deployInstant());
+        plan = planConnection(name, args, now ?? deployInstant());
     } catch (err) {
         if (!(err instanceof ValidationError)) {
             throw err;
@@ -471,7 +527,7 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
         problems.push(...issues.issues.map(formatIssue));
     }
     if (problems.length > 0 || !plan) {
-        throw new pulumi.ResourceError(`invalid arguments for VendorConnection ${JSON.stringify(name)}:\n${problems.join("\n")}`, resource);
+        return refuse(problems);
     }
     return plan;
 }

@@ -35,7 +35,7 @@ describe("stack configuration (cli/config)", () => {
         assert.deepEqual(config.vault, { resourceGroupName: "rg" });
         assert.deepEqual(
             config.connections.map(({ name, settings }) => ({ name, settings })),
-            [{ name: "backup", settings: { permissions: graph("User.Read.All"), revokeIssuedBefore: [undefined, "2026-12-01T08:00:00Z"] } }],
+            [{ name: "backup", settings: { permissions: graph("User.Read.All"), revokeIssuedBefore: ["2026-12-01T08:00:00Z"] } }],
         );
         assert.deepEqual(config.connections[0].plan.revokeIssuedBefore, new Date("2026-12-01T08:00:00Z"));
         assert.equal(config.revokeIssuedBefore, "2026-12-01T08:00:00Z");

@@ -54,6 +54,8 @@ describe("the packed package (npm pack), in a consumer project", function () {
         const consumerRequire = createRequire(join(project.root, "package.json"));
         const surface = Object.keys(consumerRequire("vendor-connections")).sort();
         assert.deepEqual(surface, [
+            "AllowedIpRangesState",
+            "CredentialType",
             "DEPLOY_INSTANT_VARIABLE",
             "IssueCollector",
             "ValidationError",

@@ -65,12 +65,12 @@ async function main(): Promise<void> {
         allowedIpRanges: ["198.51.100.0/24"],
         notify: { webhookUrl: "https://hooks.vendor.example/rotated" },
         vault,
-        now: new Date("2026-12-01T09:00:00Z"),
+        now: "2026-12-01T09:00:00Z",
     });
     new VendorConnection("archive", {
         permissions: [{ api: "MicrosoftGraph", roles: ["Mail.Read"] }],
         credential: { type: "federated", issuer: "https://token.vendor.example", subject: "archive-workload", trustedFrom: "2026-11-01T00:00:00Z" },
-        now: new Date("2026-12-01T09:00:00Z"),
+        now: "2026-12-01T09:00:00Z",
     });
     await settle();
     const [secretUri, certificates] = await Promise.all([valueOf(backup.secretUri), valueOf(backup.certificates)]);

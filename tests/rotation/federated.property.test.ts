@@ -120,6 +120,11 @@ function deployConfigs(h: History, bystanderPolicy: CertificatePolicy): DeployCo
 }
 
 const rfc3339 = (instant: Date | undefined) => (instant ? toRfc3339(instant) : undefined);
+/** The cutoffs that are set, as VendorConnection's revokeIssuedBefore list takes them. */
+const cutoffs = (...given: (string | undefined)[]) => {
+    const set = given.filter((cutoff): cutoff is string => cutoff !== undefined);
+    return set.length > 0 ? set : undefined;
+};
 
 const replays = support.memoizedReplays(async (h: History): Promise<Replay[]> => {
     const all: Replay[] = [];
@@ -145,16 +150,16 @@ async function replayAnew(h: History, seed: number, failure: support.FailureDraw
                 trustedFrom: toRfc3339(d.trustedFrom),
             },
             vault: h.withVault ? support.historyVault : undefined,
-            now: d.at,
-            revokeIssuedBefore: [rfc3339(d.ownCutoff), rfc3339(d.stackCutoff)],
+            now: d.at.toISOString(),
+            revokeIssuedBefore: cutoffs(rfc3339(d.ownCutoff), rfc3339(d.stackCutoff)),
             suspended: d.suspended,
         });
         new VendorConnection("bystander", {
             permissions: support.historyPermissions,
             certificate,
             vault: support.historyVault,
-            now: d.at,
-            revokeIssuedBefore: [undefined, rfc3339(d.stackCutoff)],
+            now: d.at.toISOString(),
+            revokeIssuedBefore: cutoffs(rfc3339(d.stackCutoff)),
         });
     };
     const sim = new DeploySimulator({ project: "vendor-connections", seed, issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });

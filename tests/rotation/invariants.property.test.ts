@@ -155,7 +155,14 @@ async function replayAnew(h: History, seed: number, failure: FailureDraw | undef
         for (const name of CONNECTIONS) {
             const revokeIssuedBefore = config.cutoffs[name] ? toRfc3339(config.cutoffs[name]!) : undefined;
             const suspended = name === "vendor" && config.suspended;
-            new VendorConnection(name, { permissions, certificate: config.certificate[name], vault, now: config.at, revokeIssuedBefore, suspended });
+            new VendorConnection(name, {
+                permissions,
+                certificate: config.certificate[name],
+                vault,
+                now: config.at.toISOString(),
+                revokeIssuedBefore: revokeIssuedBefore === undefined ? undefined : [revokeIssuedBefore],
+                suspended,
+            });
         }
     };
     const sim = new DeploySimulator({ project: "vendor-connections", seed, issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });

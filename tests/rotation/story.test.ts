@@ -23,11 +23,11 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
             new VendorConnection("archiver", {
                 permissions: [{ api: "Office365ExchangeOnline", roles: ["full_access_as_app"] }],
                 vault,
-                now,
-                revokeIssuedBefore,
+                now: now.toISOString(),
+                revokeIssuedBefore: revokeIssuedBefore === undefined ? undefined : [revokeIssuedBefore],
             });
             for (const other of ["backup", "scanner"]) {
-                new VendorConnection(other, { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now });
+                new VendorConnection(other, { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: now.toISOString() });
             }
         };
         const namesOf = (run: DeployRun, connection: string) =>

@@ -26,7 +26,7 @@ describe("VendorVault with an audit log", function () {
                         vaultName: "kv-vendors",
                         ...(audited ? { auditLogWorkspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/audit" } : {}),
                     });
-                    new VendorConnection("acme", { permissions: GRAPH_USER_READ, readers: [READER], vault, now: AT });
+                    new VendorConnection("acme", { permissions: GRAPH_USER_READ, readers: [READER], vault, now: AT.toISOString() });
                 });
                 assert.ok(run.ok, run.error?.message);
                 const audit = run.registered.find((r) => r.type === DIAGNOSTIC_SETTING);

@@ -28,7 +28,7 @@ describe("VendorVault eventNotifications (the vault's one Event Grid system topi
                 permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }],
                 vault,
                 notify: { webhookUrl: `https://hooks.${name}.example/rotated` },
-                now: new Date("2026-12-05T09:00:00Z"),
+                now: "2026-12-05T09:00:00Z",
             });
         }
         await settle();

@@ -142,7 +142,13 @@ describe("vendors reach their vault through its firewall", () => {
 
     describe("component arguments", () => {
         const connection = (args: Partial<import("../../components").VendorConnectionArgs>) =>
-            new components.VendorConnection("acme", { permissions: graph, now: NOW, readers: [READER], vault: { ...FAKE_VAULT, allowedIpRanges: ["203.0.113.0/24"] }, ...args });
+            new components.VendorConnection("acme", {
+                permissions: graph,
+                now: NOW.toISOString(),
+                readers: [READER],
+                vault: { ...FAKE_VAULT, allowedIpRanges: ["203.0.113.0/24"] },
+                ...args,
+            });
 
         function refusal(args: Partial<import("../../components").VendorConnectionArgs>): string[] {
             try {
@@ -176,17 +182,17 @@ describe("vendors reach their vault through its firewall", () => {
             // Reader networks without sign-in pinning: no Conditional Access policy.
             new components.VendorConnection("readsonly", {
                 permissions: graph,
-                now: NOW,
+                now: NOW.toISOString(),
                 readers: [READER],
                 readerIpRanges: ["203.0.113.128/25"],
                 vault: { ...FAKE_VAULT, allowedIpRanges: ["203.0.113.0/24"] },
             });
             new components.VendorConnection("fed", {
                 permissions: graph,
-                now: NOW,
+                now: NOW.toISOString(),
                 credential: { type: "federated", issuer: "https://issuer.example", subject: "agent", trustedFrom: "2026-11-01T00:00:00Z" },
             });
-            new components.VendorConnection("other", { permissions: graph, now: NOW, readers: [READER], vault: FAKE_VAULT });
+            new components.VendorConnection("other", { permissions: graph, now: NOW.toISOString(), readers: [READER], vault: FAKE_VAULT });
             await settle();
             assert.equal(mocks.ofType("vendor-connections:index:VendorConnection").length, 5);
             assert.deepEqual(
@@ -199,7 +205,10 @@ describe("vendors reach their vault through its firewall", () => {
             const vault = new components.VendorVault("vendors", { resourceGroupName: "rg", location: "westeurope", allowedIpRanges: ["203.0.113.7"] });
             assert.deepEqual(vault.allowedIpRanges, ["203.0.113.7/32"]);
             assert.equal(new components.VendorVault("open", { resourceGroupName: "rg", location: "westeurope" }).allowedIpRanges, undefined);
-            assert.throws(() => new components.VendorConnection("acme", { permissions: graph, now: NOW, readers: [READER], vault }), /^readers: the vault's firewall/m);
+            assert.throws(
+                () => new components.VendorConnection("acme", { permissions: graph, now: NOW.toISOString(), readers: [READER], vault }),
+                /^readers: the vault's firewall/m,
+            );
             await settle();
         });
     });

@@ -29,8 +29,8 @@ describe("VendorConnection switched from certificates to federation, across depl
 
     // Two connections in one stack; only acme's arguments change between deploys.
     const program = (now: Date, acme: Args) => () => {
-        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now, ...acme });
-        new components.VendorConnection("other", { permissions: GRAPH_USER_READ, vault, now });
+        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now: now.toISOString(), ...acme });
+        new components.VendorConnection("other", { permissions: GRAPH_USER_READ, vault, now: now.toISOString() });
     };
 
     it("deletes the certificates and key credentials, retains the secret, creates a federated credential, and leaves the other connection alone", async () => {

@@ -18,13 +18,13 @@ describe("Defense in depth in preview", () => {
                 allowedIpRanges: ["198.51.100.0/26"],
                 allowedIpRangesState: "reportOnly",
                 notify: { webhookUrl: "https://hooks.northwind.example/rotated" },
-                now: NOW,
+                now: NOW.toISOString(),
             });
             new VendorConnection("backup", {
                 permissions: GRAPH_USER_READ,
                 credential: { type: "federated", issuer: "https://login.fabrikam.example", subject: "agent", trustedFrom: "2026-11-02T09:00:00Z" },
                 allowedIpRanges: ["203.0.113.0/24"],
-                now: NOW,
+                now: NOW.toISOString(),
             });
             await settle();
             return names(mocks.resources);

@@ -73,7 +73,7 @@ describe("VendorConnection credential: federated (workload identity federation)"
         const cutoff = "2026-12-01T08:00:00Z";
 
         it("removes it when the connection's cutoff is later than trustedFrom, and keeps the app and service principal", async () => {
-            const connection = await h.declare("backup", { credential: federated(), revokeIssuedBefore: cutoff });
+            const connection = await h.declare("backup", { credential: federated(), revokeIssuedBefore: [cutoff] });
             assert.deepEqual(h.mocks.ofType(T.federated), []);
             assert.equal(h.mocks.one(T.servicePrincipal, "backup-sp").inputs.accountEnabled, true);
             const inventory = await valueOf(h.components.inventoryOf(connection));
@@ -82,9 +82,9 @@ describe("VendorConnection credential: federated (workload identity federation)"
         });
 
         it("applies the latest of the connection's and the stack-wide cutoff", async () => {
-            await h.declare("backup", { credential: federated(), revokeIssuedBefore: [undefined, cutoff] });
+            await h.declare("backup", { credential: federated(), revokeIssuedBefore: [cutoff] });
             assert.deepEqual(h.mocks.ofType(T.federated), []);
-            await h.declare("other", { credential: federated(), revokeIssuedBefore: ["2026-10-01T00:00:00Z", undefined] });
+            await h.declare("other", { credential: federated(), revokeIssuedBefore: ["2026-10-01T00:00:00Z"] });
             assert.deepEqual(
                 h.mocks.ofType(T.federated).map((r) => r.name),
                 ["other-federated"],
@@ -93,8 +93,8 @@ describe("VendorConnection credential: federated (workload identity federation)"
         });
 
         it("comes back when the configuration trusts the (new) subject from the cutoff on or later", async () => {
-            await h.declare("at-cutoff", { credential: federated({ trustedFrom: cutoff }), revokeIssuedBefore: cutoff });
-            await h.declare("after", { credential: federated({ subject: "backup-agent:contoso:v2", trustedFrom: "2026-12-03T10:00:00Z" }), revokeIssuedBefore: cutoff });
+            await h.declare("at-cutoff", { credential: federated({ trustedFrom: cutoff }), revokeIssuedBefore: [cutoff] });
+            await h.declare("after", { credential: federated({ subject: "backup-agent:contoso:v2", trustedFrom: "2026-12-03T10:00:00Z" }), revokeIssuedBefore: [cutoff] });
             assert.deepEqual(
                 h.mocks.ofType(T.federated).map((r) => [r.name, r.inputs.subject]),
                 [

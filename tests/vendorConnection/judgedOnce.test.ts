@@ -50,7 +50,7 @@ describe("a connection's settings are judged once", () => {
         assert.ok(config.connections.length > 1);
         const judged = connectionJudgements();
         for (const { name, settings, plan } of config.connections) {
-            const connection = new h.components.VendorConnection(name, { ...settings, vault, deployerObjectId: config.deployerObjectId, now: NOW });
+            const connection = new h.components.VendorConnection(name, { ...settings, vault, deployerObjectId: config.deployerObjectId, now: NOW.toISOString() });
             assert.deepEqual(connection.plan, plan);
         }
         assert.equal(connectionJudgements(), judged, "a connection was judged again");

@@ -36,7 +36,7 @@ describe("VendorConnection across a certificate policy change", function () {
     });
 
     const connection = (now: Date, certificate?: object) => () => {
-        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault: FAKE_VAULT, now, certificate });
+        new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault: FAKE_VAULT, now: now.toISOString(), certificate });
     };
 
     /** Problems at any point of any run so far: an unregistered publication, or no valid key credential. */
@@ -112,9 +112,9 @@ describe("VendorConnection across a certificate policy change", function () {
                 new components.VendorConnection("acme", {
                     permissions: GRAPH_USER_READ,
                     vault: FAKE_VAULT,
-                    now: at,
+                    now: at.toISOString(),
                     certificate,
-                    revokeIssuedBefore: at > IN_OVERLAP ? cutoff : undefined,
+                    revokeIssuedBefore: at > IN_OVERLAP ? [cutoff] : undefined,
                 });
             };
             assert.ok((await sim.up(IN_OVERLAP, deploy(IN_OVERLAP))).ok);
@@ -167,9 +167,9 @@ describe("VendorConnection across a certificate policy change", function () {
             new components.VendorConnection("acme", {
                 permissions: GRAPH_USER_READ,
                 vault: FAKE_VAULT,
-                now: at,
+                now: at.toISOString(),
                 certificate: { lifetime: "P20D" },
-                revokeIssuedBefore: cutoff.toISOString(),
+                revokeIssuedBefore: [cutoff.toISOString()],
             });
         });
         assert.ok(run.ok, run.error?.message);

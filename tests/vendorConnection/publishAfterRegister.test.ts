@@ -25,7 +25,7 @@ describe("VendorConnection publishes a certificate only once Entra has it regist
         const sim = new DeploySimulator({ project: "vendor-connections", seed: SEED, issuers: { [CERTIFICATE_TYPE]: fakeCertificateIssuer() } });
         for (const now of [FIRST_DEPLOY, ROTATION]) {
             const run = await sim.up(now, () => {
-                new VendorConnection("acme", { permissions: GRAPH_USER_READ, vault: FAKE_VAULT, now });
+                new VendorConnection("acme", { permissions: GRAPH_USER_READ, vault: FAKE_VAULT, now: now.toISOString() });
             });
             assert.ok(run.ok, run.error?.message);
         }

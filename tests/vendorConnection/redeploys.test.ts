@@ -29,7 +29,7 @@ describe("VendorConnection across deploys", function () {
     const connection =
         (now: Date, args: Args = {}) =>
         () => {
-            new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now, ...args });
+            new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now: now.toISOString(), ...args });
         };
 
     it("parents every child to its connection, so each keeps its URN whatever else the stack holds", async () => {
@@ -48,7 +48,7 @@ describe("VendorConnection across deploys", function () {
         const sim = simulator();
         assert.ok((await sim.up(IN_OVERLAP, connection(IN_OVERLAP))).ok);
         const at = new Date(IN_OVERLAP.getTime() + 3_600_000);
-        const run = await sim.up(at, connection(at, { revokeIssuedBefore: "2026-11-28T12:30:00Z" }));
+        const run = await sim.up(at, connection(at, { revokeIssuedBefore: ["2026-11-28T12:30:00Z"] }));
         assert.ok(run.ok, run.error?.message);
         const replaced = run.replaces.filter((r) => r.type === T.credential);
         assert.equal(replaced.length, 1);
@@ -64,7 +64,7 @@ describe("VendorConnection across deploys", function () {
         for (const at of deployedAt) {
             let declared: InstanceType<typeof components.VendorConnection> | undefined;
             const run = await sim.up(at, () => {
-                declared = new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now: at });
+                declared = new components.VendorConnection("acme", { permissions: GRAPH_USER_READ, vault, now: at.toISOString() });
             });
             assert.ok(run.ok, run.error?.message);
             const active = declared!.plan.schedule!.certificates.find((c) => c.active)!;

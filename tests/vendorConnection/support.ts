@@ -42,14 +42,14 @@ export function connectionHarness(dynamic: "real" | "none" = "none") {
         mocks,
         components: undefined as unknown as Components,
         async declare(name: string, args: Args, opts?: pulumi.ComponentResourceOptions) {
-            const connection = new harness.components.VendorConnection(name, { permissions: GRAPH_USER_READ, vault, now: NOW, ...args }, opts);
+            const connection = new harness.components.VendorConnection(name, { permissions: GRAPH_USER_READ, vault, now: NOW.toISOString(), ...args }, opts);
             await settle();
             return connection;
         },
         /** The error message a connection with these arguments is refused with. */
         refusal(name: string, args: Args): string {
             try {
-                new harness.components.VendorConnection(name, { permissions: GRAPH_USER_READ, vault, now: NOW, ...args });
+                new harness.components.VendorConnection(name, { permissions: GRAPH_USER_READ, vault, now: NOW.toISOString(), ...args });
             } catch (err) {
                 return (err as Error).message;
             }

@@ -53,7 +53,11 @@ describe("VendorConnection", function () {
     beforeEach(() => mocks.reset());
 
     async function declare(name: string, args: Partial<import("../../components").VendorConnectionArgs>, opts?: pulumi.ComponentResourceOptions) {
-        const connection = new components.VendorConnection(name, { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP, ...args }, opts);
+        const connection = new components.VendorConnection(
+            name,
+            { permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }], vault, now: AFTER_OVERLAP.toISOString(), ...args },
+            opts,
+        );
         await settle();
         return connection;
     }
@@ -166,7 +170,7 @@ describe("VendorConnection", function () {
     });
 
     it("keeps the vault secret and the key credential on the same certificate, never registered past its notAfter", async () => {
-        await declare("acme", { now: IN_OVERLAP });
+        await declare("acme", { now: IN_OVERLAP.toISOString() });
         const credentials = mocks.ofType(T.credential);
         assert.deepEqual(credentials.map((c) => c.name).sort(), ["acme-credential-a", "acme-credential-b"]);
         for (const credential of credentials) {
@@ -188,7 +192,7 @@ describe("VendorConnection", function () {
     });
 
     it("keeps private key material secret: in every input that carries it, and in no plain output", async () => {
-        const connection = await declare("acme", { now: IN_OVERLAP, readers: ["44444444-4444-4444-a444-444444444444"] });
+        const connection = await declare("acme", { now: IN_OVERLAP.toISOString(), readers: ["44444444-4444-4444-a444-444444444444"] });
         const isKeyMaterial = (text: string) => text.includes("PRIVATE KEY") || text.startsWith("MII");
         for (const resource of mocks.resources) {
             assert.deepEqual(plainMatches(resource.inputs, isKeyMaterial), [], `${resource.type} ${resource.name} carries key material in plain inputs`);
@@ -259,7 +263,7 @@ describe("VendorConnection", function () {
                 new components.VendorConnection(name, {
                     permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }],
                     vault,
-                    now: AFTER_OVERLAP,
+                    now: AFTER_OVERLAP.toISOString(),
                     secretName: "acme-certificate",
                 }),
             (err: Error) => {
@@ -318,7 +322,7 @@ describe("VendorConnection", function () {
 
     it("revoked: certificates issued before the cutoff are replaced by one issued after it, with no overlap", async () => {
         const cutoff = "2026-11-28T10:00:00Z";
-        const connection = await declare("acme", { now: IN_OVERLAP, revokeIssuedBefore: cutoff });
+        const connection = await declare("acme", { now: IN_OVERLAP.toISOString(), revokeIssuedBefore: [cutoff] });
         const certs = mocks.ofType(T.certificate);
         assert.deepEqual(
             certs.map((c) => [c.name, c.inputs.identity, c.inputs.notBefore]),
@@ -365,9 +369,9 @@ describe("VendorConnection", function () {
                     readers: ["not-a-guid"],
                     owners: ["77777777-7777-4777-a777-777777777777", "alice@contoso.example"],
                     deployerObjectId: "ci-pipeline",
-                    revokeIssuedBefore: "2099-01-01T00:00:00Z",
+                    revokeIssuedBefore: ["2099-01-01T00:00:00Z"],
                     vault: { vaultName: "kv" } as any,
-                    now: AFTER_OVERLAP,
+                    now: AFTER_OVERLAP.toISOString(),
                 }),
             (err: Error) => {
                 for (const expected of [
@@ -397,8 +401,8 @@ describe("VendorConnection", function () {
                 new components.VendorConnection("acme", {
                     permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }],
                     vault,
-                    now: AFTER_OVERLAP,
-                    revokeIssuedBefore: "2099-01-01T00:00:00Z",
+                    now: AFTER_OVERLAP.toISOString(),
+                    revokeIssuedBefore: ["2099-01-01T00:00:00Z"],
                 }),
             (err: Error) => err.message.split("\n").filter((line) => line.startsWith("revokeIssuedBefore:")).length === 1,
         );
@@ -434,7 +438,7 @@ describe("VendorConnection in preview", function () {
             ],
             readers: ["44444444-4444-4444-a444-444444444444"],
             vault,
-            now: IN_OVERLAP,
+            now: IN_OVERLAP.toISOString(),
         });
         await settle();
         return {

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         certificate: { lifetime: "P14D" },
         readers: ["2c9e8d7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f"],
         vault,
-        now: new Date("2026-12-01T09:00:00Z"),
+        now: "2026-12-01T09:00:00Z",
     });
     const [vaultUri, tenantId, secretName, secretUri, certificates] = await Promise.all([
         valueOf(vault.vaultUri),

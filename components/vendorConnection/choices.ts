@@ -1,0 +1,37 @@
+// The literal choices of the components' arguments. Each is an object of its values `as const`
+// plus a type of the same name, rather than a union of string literals: Pulumi's schema analyzer,
+// which serves the components to Python, C#, Go, Java and YAML (docs/languages.md), accepts no
+// union type, and reads exactly this pattern as an enum, the object's keys naming its members in
+// the other languages. TypeScript callers still write the plain string ("reportOnly").
+//
+// A new literal choice of an argument is one more object and type here; the argument is then typed
+// with it. The object comes first: the analyzer takes the first declaration of the name.
+
+/** How the sign-in policy of `allowedIpRanges` acts. */
+export const AllowedIpRangesState = {
+    /** Block sign-ins from every other network. */
+    Enabled: "enabled",
+    /** Only record in the sign-in logs what the policy would have blocked, to try the ranges first. */
+    ReportOnly: "reportOnly",
+} as const;
+export type AllowedIpRangesState = (typeof AllowedIpRangesState)[keyof typeof AllowedIpRangesState];
+
+/** How the vendor signs in. */
+export const CredentialType = {
+    /** Short-lived certificates, rotated by redeploying and kept in the vault. */
+    Certificate: "certificate",
+    /** Workload identity federation: the vendor's own identity provider vouches for its workload. */
+    Federated: "federated",
+} as const;
+export type CredentialType = (typeof CredentialType)[keyof typeof CredentialType];
+
+/**
+ * The values of the sweep of credentials added outside the stack (components/sweep), ready for the
+ * `sweep` argument: typing that argument with this is its one change for the other languages.
+ */
+export const SweepMode = {
+    Enforce: "enforce",
+    Report: "report",
+    Off: "off",
+} as const;
+export type SweepMode = (typeof SweepMode)[keyof typeof SweepMode];
