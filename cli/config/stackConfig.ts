@@ -4,6 +4,7 @@ import { validateVaultSettings } from "../../components/vault/validation";
 import { VaultFirewallPlan, VaultReader, planVaultFirewall } from "../../components/vault/firewall";
 import { vaultReaderOf } from "../../components/vendorConnection/vaultReader";
 import { notAnObjectId, planConnection } from "../../components/vendorConnection/validation";
+import { checkSweepMode } from "../../components/vendorConnection/sweepMode";
 import { isGuid } from "../../components/permissions";
 import { parseRevocationCutoff, resolveRevocationCutoff } from "../../components/rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
@@ -60,6 +61,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         issues.add("deployerObjectId", notAnObjectId(deployerObjectId));
     }
 
+    // The stack-wide sweep mode, for connections that name none; its declared default is "enforce".
+    const stackSweep = checkSweepMode(raw.sweep, "sweep", issues);
+
     const connections: { name: string; settings: ConnectionConfig }[] = [];
     const vaultReaders: VaultReader[] = [];
     const rawConnections = raw.connections;
@@ -75,10 +79,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
                 issues.add(path, `${JSON.stringify(name)} is not a valid connection name; use 1-63 letters, digits and hyphens, starting with a letter or digit.`);
                 continue;
             }
-            const settings = check(connectionSchema, value, path, issues);
-            if (!settings) {
+            const checked = check(connectionSchema, value, path, issues);
+            if (!checked) {
                 continue;
             }
+            const settings = checked.sweep === undefined && raw.sweep !== undefined && stackSweep !== undefined ? { ...checked, sweep: stackSweep } : checked;
             // The connection's own cutoff is checked here with its path; the stack-wide one above.
             const plan = issues.collect(() => planConnection(name, settings, now, path));
             if (plan) {

@@ -64,6 +64,8 @@ export interface LiveKeyCredential {
     readonly thumbprint: string;
     readonly displayName: string | null;
     readonly endDateTime: string | null;
+    /** When its validity starts: Graph sets it to the moment it was added unless the adder chose one. */
+    readonly startDateTime?: string | null;
     /** The credential as Graph returned it: what a PATCH that keeps it sends back. */
     readonly graph: GraphKeyCredential;
 }
@@ -72,6 +74,8 @@ export interface LivePasswordCredential {
     readonly keyId: string;
     readonly displayName: string | null;
     readonly endDateTime: string | null;
+    /** When its validity starts: Graph sets it to the moment it was added unless the adder chose one. */
+    readonly startDateTime?: string | null;
 }
 
 export interface LiveFederatedCredential extends DeclaredFederatedCredential {
@@ -82,6 +86,8 @@ export interface LiveFederatedCredential extends DeclaredFederatedCredential {
 export interface LiveAppRoleAssignment extends DeclaredAppRole {
     readonly id: string;
     readonly resourceDisplayName: string | null;
+    /** When the assignment was made, as Graph records it. */
+    readonly createdDateTime?: string | null;
 }
 
 export interface LiveOAuth2PermissionGrant {
@@ -131,6 +137,14 @@ export interface Stray {
     readonly id: string;
     /** One line for a person: what it is, e.g. `certificate 3F2A... "CN=x" until 2026-05-01T00:00:00Z`. */
     readonly description: string;
+    /** Its name as whoever added it chose it (a credential's displayName, a federated credential's name); null when it has none. */
+    readonly displayName?: string | null;
+    /**
+     * When it was added, as far as Graph says: an assignment's createdDateTime, a credential's
+     * startDateTime (which Graph sets to the moment it was added unless the adder chose one); null
+     * for what Graph keeps no date of (owners, delegated grants, federated credentials).
+     */
+    readonly created?: string | null;
 }
 
 /** One Graph call that removes strays; each names the strays it removes. */

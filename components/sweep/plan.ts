@@ -96,7 +96,11 @@ function keyCredentialRemoval(object: SweptObject, found: LiveApplication | Live
             objectId: found.objectId,
             keep: found.keyCredentials.filter((credential) => kept.has(credential.thumbprint)).map((credential) => credential.graph),
             basis: found.keyCredentials.map((credential) => credential.keyId),
-            removes: byId(strays.map((credential) => stray(object, found.objectId, "keyCredential", credential.keyId, describeKey(credential)))),
+            removes: byId(
+                strays.map((credential) =>
+                    stray(object, found.objectId, "keyCredential", credential.keyId, describeKey(credential), credential.displayName, credential.startDateTime),
+                ),
+            ),
         },
     ];
 }
@@ -108,7 +112,15 @@ function passwordRemovals(object: SweptObject, found: LiveApplication | LiveServ
     // No connection signs in with a password: every one is a stray.
     return byId(
         found.passwordCredentials.map((p) =>
-            stray(object, found.objectId, "passwordCredential", p.keyId, `password${named(p.displayName)}${until(p.endDateTime)} (keyId ${p.keyId})`),
+            stray(
+                object,
+                found.objectId,
+                "passwordCredential",
+                p.keyId,
+                `password${named(p.displayName)}${until(p.endDateTime)} (keyId ${p.keyId})`,
+                p.displayName,
+                p.startDateTime,
+            ),
         ),
     ).map((removes) => ({ action: "removePassword", object, objectId: found.objectId, keyId: removes.id, removes: [removes] }));
 }
@@ -123,6 +135,7 @@ function federatedCredentialRemovals(application: LiveApplication, declared: Dec
                 "federatedIdentityCredential",
                 c.id,
                 `federated credential${named(c.name)}: issuer ${JSON.stringify(c.issuer)}, subject ${JSON.stringify(c.subject)}, audiences ${JSON.stringify(c.audiences)}`,
+                c.name,
             ),
         ),
     ).map((removes) => ({ action: "deleteFederatedIdentityCredential", object: "application", objectId: application.objectId, credentialId: removes.id, removes: [removes] }));
@@ -139,6 +152,8 @@ function appRoleAssignmentRemovals(servicePrincipal: LiveServicePrincipal, decla
                 "appRoleAssignment",
                 a.id,
                 `app role ${a.appRoleId} of ${a.resourceDisplayName ? JSON.stringify(a.resourceDisplayName) : "resource"} ${a.resourceId}`,
+                null,
+                a.createdDateTime,
             ),
         ),
     ).map((removes) => ({ action: "deleteAppRoleAssignment", object: "servicePrincipal", objectId: servicePrincipal.objectId, assignmentId: removes.id, removes: [removes] }));
@@ -190,8 +205,8 @@ function sameId(a: string, b: string): boolean {
     return a.toLowerCase() === b.toLowerCase();
 }
 
-function stray(object: SweptObject, objectId: string, kind: StrayKind, id: string, description: string): Stray {
-    return { object, objectId, kind, id, description };
+function stray(object: SweptObject, objectId: string, kind: StrayKind, id: string, description: string, displayName?: string | null, created?: string | null): Stray {
+    return { object, objectId, kind, id, description, displayName: displayName ?? null, created: created ?? null };
 }
 
 // Within a kind, by id: the same live state always gives the same plan.

@@ -15,6 +15,7 @@ import { AllowedNetworksPlan, planAllowedNetworks } from "./networkPolicyPlan";
 import { checkIpRanges } from "../network";
 import { vaultFirewallRangeRules } from "../vault/validation";
 import { NotifyPlan, NotifySettings, planNotify } from "./notifyPlan";
+import { SweepMode, checkSweepMode } from "./sweepMode";
 
 /** The plain (non-Input) settings of a connection: they decide which resources exist. */
 export interface ConnectionSettings {
@@ -37,6 +38,8 @@ export interface ConnectionSettings {
     readonly notify?: NotifySettings;
     /** Object ids of the application's owners; plain entries are checked, Outputs left to Entra. */
     readonly owners?: unknown;
+    /** `enforce` (remove what the stack does not declare), `report` or `off`. Default: enforce. */
+    readonly sweep?: string;
 }
 
 /** A connection's settings, checked and resolved against a deploy instant. */
@@ -56,6 +59,7 @@ export interface ConnectionPlan {
     readonly readers: readonly string[];
     readonly suspended: boolean;
     readonly revokeIssuedBefore: Date | undefined;
+    readonly sweep: SweepMode;
 }
 
 // Key Vault object names: 1-127 letters, digits and hyphens
@@ -74,6 +78,7 @@ const KNOWN_SETTINGS = [
     "allowedIpRangesState",
     "readerIpRanges",
     "notify",
+    "sweep",
 ];
 
 /** The secret that holds a connection's active certificate, unless the caller names one. */
@@ -184,6 +189,7 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
         issues.add(at("readerIpRanges"), `applies only together with ${at("readers")}: it is where the readers fetch the certificate from.`);
     }
     const notify = secretName === undefined ? undefined : planNotify(name, settings.notify, secretName, path, issues);
+    const sweep = checkSweepMode(settings.sweep, at("sweep"), issues);
 
     issues.throwIfAny();
     return {
@@ -199,6 +205,7 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
         readers: readers.map((r) => r.toLowerCase()),
         suspended,
         revokeIssuedBefore: cutoff,
+        sweep: sweep!,
     };
 }
 

@@ -16,6 +16,9 @@ import { AllowedIpRangesState } from "./networkPolicyPlan";
 import { declareNetworkPolicy } from "./networkPolicy";
 import { declareRotationNotice } from "./notify";
 import { ownersWithDeployer, warnWhenNotTheDeployer } from "./owners";
+import { declareSweep } from "./sweep";
+import type { SweepMode } from "./sweepMode";
+import type { Stray } from "../sweep/model";
 import { ConnectionPlan, notAnObjectId, planConnection } from "./validation";
 
 // Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
@@ -106,6 +109,12 @@ export interface VendorConnectionArgs {
     notify?: { webhookUrl: string };
     /** The deploy instant the rotation schedule is computed for. Default: one instant taken once per program run. */
     now?: Date;
+    /**
+     * What every deploy does with credentials, permissions and owners on the application and
+     * service principal that the stack does not declare (docs/security.md#the-sweep): `enforce`
+     * removes them, `report` lists them in `strays` and warns, `off` does not look. Default: enforce.
+     */
+    sweep?: SweepMode;
 }
 
 /** A federated credential: the vendor's identity provider vouches for its workload. */
@@ -153,6 +162,8 @@ export class VendorConnection extends pulumi.ComponentResource {
     public readonly nextRotation: pulumi.Output<string | undefined>;
     /** `api/role` of every granted permission that reaches tenant-wide mail, files or directory. */
     public readonly broadPermissions: pulumi.Output<string[]>;
+    /** What the application and service principal hold that the stack does not declare: listed by `sweep: report`, none after an enforced sweep. */
+    public readonly strays: pulumi.Output<Stray[]>;
     /** The validated settings and rotation schedule this deploy declares (plain values, for plans). */
     public readonly plan: ConnectionPlan;
 
@@ -209,16 +220,14 @@ export class VendorConnection extends pulumi.ComponentResource {
                   })
                 : undefined;
         const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application, notice);
-        if (plan.credential.type === "federated") {
-            declareFederatedCredential(this, name, plan.credential, application);
-        }
+        const federatedCredential = plan.credential.type === "federated" ? declareFederatedCredential(this, name, plan.credential, application) : undefined;
         if (plan.allowedNetworks) {
             declareNetworkPolicy(this, name, displayName, plan.allowedNetworks, servicePrincipal);
         }
 
-        if (plan.grantConsent) {
-            this.declareConsent(name, plan.permissions, servicePrincipal, apis);
-        }
+        const consent = plan.grantConsent ? this.declareConsent(name, plan.permissions, servicePrincipal, apis) : [];
+        const keyCredentials = (certificates?.issued ?? []).map((c) => ({ thumbprint: c.certificate.thumbprintSha1, resource: c.keyCredential }));
+        this.strays = declareSweep(this, name, plan, { application, servicePrincipal, owners, keyCredentials, federatedCredential, consent, apis });
 
         this.displayName = pulumi.output(displayName);
         this.applicationClientId = application.clientId;
@@ -255,6 +264,7 @@ export class VendorConnection extends pulumi.ComponentResource {
             certificates: this.certificates,
             nextRotation: this.nextRotation,
             broadPermissions: this.broadPermissions,
+            strays: this.strays,
         });
     }
 
@@ -269,7 +279,7 @@ export class VendorConnection extends pulumi.ComponentResource {
         vault: VaultReference,
         application: azuread.Application,
         notice: pulumi.Resource | undefined,
-    ): { issued: { planned: PlannedCertificate; certificate: Certificate }[]; secret: keyvault.Secret } {
+    ): { issued: { planned: PlannedCertificate; certificate: Certificate; keyCredential: azuread.ApplicationCertificate }[]; secret: keyvault.Secret } {
         const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
             planned,
             ...this.declareCertificate(name, planned, plan, application),
@@ -420,9 +430,10 @@ export class VendorConnection extends pulumi.ComponentResource {
     }
 
     /** Admin consent: one app role assignment per granted role, on the API's service principal in this tenant. */
-    private declareConsent(name: string, permissions: readonly ResolvedPermission[], servicePrincipal: azuread.ServicePrincipal, apis: ApiLookup): void {
+    private declareConsent(name: string, permissions: readonly ResolvedPermission[], servicePrincipal: azuread.ServicePrincipal, apis: ApiLookup): azuread.AppRoleAssignment[] {
+        const assignments: azuread.AppRoleAssignment[] = [];
         for (const permission of permissions) {
-            new azuread.AppRoleAssignment(
+            const assignment = new azuread.AppRoleAssignment(
                 `${name}-consent-${permission.api}-${permission.role}`,
                 {
                     appRoleId: apis.appRoleId(permission),
@@ -431,7 +442,9 @@ export class VendorConnection extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            assignments.push(assignment);
         }
+        return assignments;
     }
 }
 

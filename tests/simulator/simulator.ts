@@ -4,7 +4,7 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type { RegisterResourceOutputsRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { loadSerializedProvider } from "../support/dynamicProvider";
 import { OfflineEngine, type InvokeHandler } from "../../cli/plan/offlineEngine";
-import { defaultFaker, type FakeContext, type Faker, type Issuer } from "./fakes";
+import { DEFAULT_ISSUERS, QUIET_TYPES, defaultFaker, type FakeContext, type Faker, type Issuer } from "./fakes";
 import { randomDeleteOrder } from "./deleteOrder";
 import { currentMockMonitor, pendingLabels, withFreshStore, withRpcCounting, withoutStackCapture, type MonitorLike, type RpcCounts } from "./pulumiInternals";
 import { SeededRandom, deriveSeed } from "./random";
@@ -752,7 +752,7 @@ export class DeploySimulator {
             throw new Error(`Resource '${urn}' depends on '${this.urnOf(skippedDependency)}' which was not specified in --target list.`);
         }
 
-        const issuer = dynamic ? this.options.issuers?.[type] : undefined;
+        const issuer = dynamic ? this.issuerFor(type) : undefined;
         const realProvider = dynamic && !issuer;
         const decision = await this.decide(ctx, type, prev, effectiveInputs, options, custom, realProvider);
         const record = (result: RegistrationResult, version: VersionRecord): resproto.RegisterResourceResponse => {
@@ -889,6 +889,9 @@ export class DeploySimulator {
             return { kind: "create", changed: [], deleteBeforeReplace: false };
         }
         const changed = changedKeys(prev.wireInputs, wireInputs, new Set([PROVIDER_KEY]));
+        if (QUIET_TYPES.has(type) && !this.options.issuers?.[type]) {
+            return { kind: "same", changed: [], deleteBeforeReplace: false };
+        }
         const replaceOnChanges = options.replaceOnChanges;
         const forcesReplace = changed.some((k) => replaceOnChanges.includes("*") || replaceOnChanges.includes(k));
         if (!(realProvider && this.options.consultProviderDiff)) {
@@ -1022,6 +1025,10 @@ export class DeploySimulator {
         return run;
     }
 
+    private issuerFor(type: string): Issuer | undefined {
+        return this.options.issuers?.[type] ?? DEFAULT_ISSUERS[type];
+    }
+
     private nextGeneration(key: string): number {
         const generation = this.generations.get(key) ?? 0;
         this.generations.set(key, generation + 1);
@@ -1040,7 +1047,7 @@ export class DeploySimulator {
     }
 
     private async destroy(ctx: RunContext, version: VersionRecord): Promise<void> {
-        if (!version.dynamic || this.options.issuers?.[version.type]) {
+        if (!version.dynamic || this.issuerFor(version.type)) {
             return;
         }
         const provider = this.provider(ctx, String(unwrapSecrets(version.wireOutputs[PROVIDER_KEY])));

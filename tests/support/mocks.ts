@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeclaredResource, InvokeHandler, OfflineEngine } from "../../cli/plan/offlineEngine";
 import { loadSerializedProvider } from "./dynamicProvider";
+import { DEFAULT_ISSUERS, type Issuer } from "../simulator/fakes";
 
 export type RecordedResource = DeclaredResource;
 
@@ -63,6 +64,11 @@ export class RecordingMocks extends OfflineEngine {
 
 async function runSerializedProvider(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
     const { __provider: serialized, ...inputs } = args.inputs;
+    const standIn = DEFAULT_ISSUERS[args.type] as Issuer | undefined;
+    if (standIn !== undefined) {
+        // The sweep reads a tenant, which component tests do not have (see quietTenantSweep).
+        return { id: `${args.name}-id`, state: await standIn(inputs, new Date(), { type: args.type, name: args.name, key: args.name, inputs, generation: 0, at: new Date() }) };
+    }
     const created = await loadSerializedProvider(serialized).create(inputs);
     return { id: created.id, state: { ...inputs, ...created.outs } };
 }
