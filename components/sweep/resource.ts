@@ -13,14 +13,14 @@ export const SWEEP_RESOURCE_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Swe
 export interface DeclaredObjectArgs {
     readonly objectId: pulumi.Input<string>;
     readonly keyCredentialThumbprints: readonly pulumi.Input<string>[];
-    readonly owners: pulumi.Input<string[]>;
+    readonly owners: pulumi.Input<readonly string[]>;
 }
 
 /** A connection's declared state (model.ts DeclaredConnection), as Inputs. */
 export interface DeclaredConnectionArgs {
     readonly application: DeclaredObjectArgs;
     readonly servicePrincipal: DeclaredObjectArgs;
-    readonly federatedCredential: { issuer: string; subject: string; audiences: string[] } | null;
+    readonly federatedCredential: { readonly issuer: string; readonly subject: string; readonly audiences: readonly string[] } | null;
     readonly consent: readonly { resourceId: pulumi.Input<string>; appRoleId: pulumi.Input<string> }[];
 }
 

@@ -65,7 +65,7 @@ export interface StoredServicePrincipal {
     accountEnabled: boolean;
     keyCredentials: StoredKeyCredential[];
     passwordCredentials: StoredPassword[];
-    appRoleAssignments: { id: string; appRoleId: string; resourceId: string; resourceDisplayName: string; principalId: string }[];
+    appRoleAssignments: { id: string; appRoleId: string; resourceId: string; resourceDisplayName: string; principalId: string; createdDateTime?: string }[];
     owners: StoredOwner[];
 }
 
@@ -215,6 +215,11 @@ export class GraphStandIn {
     /** A TokenCredential whose token the stand-in refuses (expired, another audience...). */
     refusedCredential(): TokenCredential {
         return this.credentialFor(`refused-${randomUUID()}`);
+    }
+
+    /** The CA certificate (PEM) and the valid token, for a client in another process (which cannot share the agent or credential objects). */
+    forChildProcess(): { caPem: string; token: string } {
+        return { caPem: this.caPem, token: this.token };
     }
 
     /** True when `text` contains any token this stand-in handed out: for asserting that none leaks. */
