@@ -85,9 +85,12 @@ describe("the packed package (npm pack), in a consumer project", function () {
             "azuread:index/applicationCertificate:ApplicationCertificate",
             "azuread:index/servicePrincipal:ServicePrincipal",
             "pulumi-nodejs:dynamic/vendor-connections:Certificate",
+            "pulumi-nodejs:dynamic/vendor-connections:Sweep",
             "vendor-connections:index:VendorConnection",
             "vendor-connections:index:VendorVault",
         ]);
+        // The sweep's provider finds its runtime by the package's exported name, from the project.
+        assert.equal(result.sweepRuntime, join(project.root, "node_modules", "vendor-connections", "dist", "sweep", "providerRuntime.js"));
     });
 
     it("compiles the README's example against the package's main and types fields", async () => {
