@@ -18,7 +18,7 @@ import { declareRotationNotice } from "./notify";
 import { ownersWithDeployer, warnWhenNotTheDeployer } from "./owners";
 import { declareSweep } from "./sweep";
 import type { SweepMode } from "./sweepMode";
-import type { Stray } from "../sweep/model";
+import type { DeclaredConnection, Stray } from "../sweep/model";
 import { ConnectionPlan, notAnObjectId, planConnection } from "./validation";
 
 // Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
@@ -164,6 +164,8 @@ export class VendorConnection extends pulumi.ComponentResource {
     public readonly broadPermissions: pulumi.Output<string[]>;
     /** What the application and service principal hold that the stack does not declare: listed by `sweep: report`, none after an enforced sweep. */
     public readonly strays: pulumi.Output<Stray[]>;
+    /** What the stack declares on the application and service principal: what the sweep and `npm run verify` compare the tenant with. */
+    public readonly declared: pulumi.Output<DeclaredConnection>;
     /** The validated settings and rotation schedule this deploy declares (plain values, for plans). */
     public readonly plan: ConnectionPlan;
 
@@ -227,7 +229,15 @@ export class VendorConnection extends pulumi.ComponentResource {
 
         const consent = plan.grantConsent ? this.declareConsent(name, plan.permissions, servicePrincipal, apis) : [];
         const keyCredentials = (certificates?.issued ?? []).map((c) => ({ thumbprint: c.certificate.thumbprintSha1, resource: c.keyCredential }));
-        this.strays = declareSweep(this, name, plan, { application, servicePrincipal, owners, keyCredentials, federatedCredential, consent, apis });
+        ({ strays: this.strays, declared: this.declared } = declareSweep(this, name, plan, {
+            application,
+            servicePrincipal,
+            owners,
+            keyCredentials,
+            federatedCredential,
+            consent,
+            apis,
+        }));
 
         this.displayName = pulumi.output(displayName);
         this.applicationClientId = application.clientId;

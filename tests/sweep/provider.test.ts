@@ -8,7 +8,8 @@ import { GRAPH_OPTIONS_GLOBAL } from "../../components/sweep/providerRuntime";
 import { SweepResourceArgs, SweepResourceInputs, SweepResourceOutputs, UNKNOWN_VALUE } from "../../components/sweep/providerModel";
 import type { Stray } from "../../components/sweep";
 import { loadSerializedProvider } from "../support/dynamicProvider";
-import { GraphStandIn, StoredKeyCredential, TestCertificate, testCertificate } from "../support/graphStandIn";
+import { GraphStandIn, TestCertificate, testCertificate } from "../support/graphStandIn";
+import { addConnection, keyCredentialOf } from "../support/standInConnection";
 import { RecordingMocks } from "../support/mocks";
 import { runInProviderHost } from "../support/providerHost";
 import { valueOf } from "../support/outputs";
@@ -29,19 +30,6 @@ const GRAPH_SP = "50000000-0000-4000-8000-000000000001";
 const USER_READ_ALL = "df021288-bdef-4463-88db-98f22de89214";
 const MAIL_READ_WRITE = "e2a3a72e-5f79-4c64-b1b1-878b674786c9";
 const SWEEP_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Sweep";
-
-function keyCredential(keyId: string, certificate: TestCertificate, startDateTime = "2026-11-01T00:00:00Z"): StoredKeyCredential {
-    return {
-        keyId,
-        key: certificate.keyBase64,
-        customKeyIdentifier: null,
-        displayName: "CN=acme",
-        type: "AsymmetricX509Cert",
-        usage: "Verify",
-        startDateTime,
-        endDateTime: "2026-12-31T00:00:00Z",
-    };
-}
 
 function args(mode: "enforce" | "report", thumbprints: string[]): SweepResourceArgs {
     const owners = [DEPLOYER];
@@ -94,18 +82,12 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
     beforeEach(async () => {
         standIn = await GraphStandIn.start({ pageSize: 2 });
         agent = standIn.agent();
-        standIn.tenant.applications.set(APP, {
-            keyCredentials: [keyCredential("c0000000-0000-4000-8000-000000000001", declared)],
-            passwordCredentials: [],
-            federatedIdentityCredentials: [],
-            owners: [{ id: DEPLOYER, type: "servicePrincipal" }],
-        });
-        standIn.tenant.servicePrincipals.set(SP, {
-            accountEnabled: true,
-            keyCredentials: [],
-            passwordCredentials: [],
-            appRoleAssignments: [{ id: "ara-declared", appRoleId: USER_READ_ALL, resourceId: GRAPH_SP, resourceDisplayName: "Microsoft Graph", principalId: SP }],
-            owners: [{ id: DEPLOYER, type: "servicePrincipal" }],
+        addConnection(standIn, {
+            applicationObjectId: APP,
+            servicePrincipalObjectId: SP,
+            certificate: declared,
+            owner: DEPLOYER,
+            consent: { resourceId: GRAPH_SP, appRoleId: USER_READ_ALL },
         });
         globals[GRAPH_OPTIONS_GLOBAL] = {
             endpoints: { graph: standIn.origin },
@@ -162,7 +144,7 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
             startDateTime: "2026-12-01T02:00:00Z",
             endDateTime: "2028-12-01T00:00:00Z",
         });
-        sp.keyCredentials.push(keyCredential("c0000000-0000-4000-8000-000000000009", attacker, "2026-12-01T02:01:00Z"));
+        sp.keyCredentials.push(keyCredentialOf("c0000000-0000-4000-8000-000000000009", attacker, "2026-12-01T02:01:00Z"));
         sp.appRoleAssignments.push({
             id: "ara-mail",
             appRoleId: MAIL_READ_WRITE,
@@ -192,12 +174,12 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
         assert.deepEqual(outs.strays, []);
         assert.deepEqual(
             app.keyCredentials.map((k) => k.keyId),
-            ["c0000000-0000-4000-8000-000000000001"],
+            [`c${APP.slice(1)}`],
         );
         assert.deepEqual([app.passwordCredentials, sp.keyCredentials, sp.passwordCredentials], [[], [], []]);
         assert.deepEqual(
             sp.appRoleAssignments.map((a) => a.id),
-            ["ara-declared"],
+            [`ara-${SP}`],
         );
         assert.deepEqual(
             [...app.owners, ...sp.owners].map((o) => o.id),
@@ -213,12 +195,12 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
 
     it("never removes a declared certificate nor one the deploy is still deleting, and tells a disguised one by its bytes", async () => {
         const app = standIn.tenant.applications.get(APP)!;
-        app.keyCredentials.push(keyCredential("c0000000-0000-4000-8000-000000000002", previous));
+        app.keyCredentials.push(keyCredentialOf("c0000000-0000-4000-8000-000000000002", previous));
         const state = await firstDeploy(args("enforce", [declared.thumbprint, previous.thumbprint]));
         assert.deepEqual(state.removed, []);
         // An attacker's certificate carrying the declared one's thumbprint as its customKeyIdentifier.
         app.keyCredentials.push({
-            ...keyCredential("c0000000-0000-4000-8000-000000000003", attacker),
+            ...keyCredentialOf("c0000000-0000-4000-8000-000000000003", attacker),
             customKeyIdentifier: Buffer.from(declared.thumbprint, "hex").toString("base64"),
         });
 
@@ -231,13 +213,13 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
         );
         assert.deepEqual(
             app.keyCredentials.map((k) => k.keyId),
-            ["c0000000-0000-4000-8000-000000000001", "c0000000-0000-4000-8000-000000000002"],
+            [`c${APP.slice(1)}`, "c0000000-0000-4000-8000-000000000002"],
         );
         // The PATCH sent back exactly the kept credentials, as Graph returned them.
         const [patch] = standIn.requestsTo("PATCH");
         assert.deepEqual(
             (patch.body as { keyCredentials: { keyId: string }[] }).keyCredentials.map((k) => k.keyId),
-            ["c0000000-0000-4000-8000-000000000001", "c0000000-0000-4000-8000-000000000002"],
+            [`c${APP.slice(1)}`, "c0000000-0000-4000-8000-000000000002"],
         );
     });
 

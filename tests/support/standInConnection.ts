@@ -1,0 +1,42 @@
+import type { GraphStandIn, StoredKeyCredential, TestCertificate } from "./graphStandIn";
+
+// A vendor connection as a deploy leaves it in the stand-in Graph: its certificate registered on
+// the application, the deployer owning both objects, the declared app role granted, nothing else.
+
+export interface StandInConnection {
+    readonly applicationObjectId: string;
+    readonly servicePrincipalObjectId: string;
+    readonly certificate: TestCertificate;
+    readonly owner: string;
+    readonly consent: { readonly resourceId: string; readonly appRoleId: string };
+}
+
+export function keyCredentialOf(keyId: string, certificate: TestCertificate, startDateTime = "2026-11-01T00:00:00Z"): StoredKeyCredential {
+    return {
+        keyId,
+        key: certificate.keyBase64,
+        customKeyIdentifier: null,
+        displayName: "CN=acme",
+        type: "AsymmetricX509Cert",
+        usage: "Verify",
+        startDateTime,
+        endDateTime: "2026-12-31T00:00:00Z",
+    };
+}
+
+export function addConnection(standIn: GraphStandIn, connection: StandInConnection): void {
+    const { applicationObjectId: app, servicePrincipalObjectId: sp, certificate, owner, consent } = connection;
+    standIn.tenant.applications.set(app, {
+        keyCredentials: [keyCredentialOf(`c${app.slice(1)}`, certificate)],
+        passwordCredentials: [],
+        federatedIdentityCredentials: [],
+        owners: [{ id: owner, type: "servicePrincipal" }],
+    });
+    standIn.tenant.servicePrincipals.set(sp, {
+        accountEnabled: true,
+        keyCredentials: [],
+        passwordCredentials: [],
+        appRoleAssignments: [{ id: `ara-${sp}`, ...consent, resourceDisplayName: "Microsoft Graph", principalId: sp }],
+        owners: [{ id: owner, type: "servicePrincipal" }],
+    });
+}

@@ -1,0 +1,166 @@
+import * as assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import type { Agent } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../cli/verify/cli";
+import { ConcurrencyLimiter } from "../../components/graph";
+import type { ExpectedConnection } from "../../components/vendorConnection/expected";
+import { GraphStandIn, TestCertificate, testCertificate } from "../support/graphStandIn";
+import { addConnection } from "../support/standInConnection";
+
+// `npm run verify` end to end, in process: a stack outputs file as `pulumi stack output --json
+// --show-secrets=false` writes it, the real Graph client over HTTPS against the stand-in Graph, the
+// report on stdout, progress on stderr, and the exit code. Read-only: no request but GETs.
+
+const DEPLOYER = "d0000000-0000-4000-8000-000000000001";
+const ATTACKER = "a0000000-0000-4000-8000-000000000009";
+const GRAPH_SP = "50000000-0000-4000-8000-000000000001";
+const USER_READ_ALL = "df021288-bdef-4463-88db-98f22de89214";
+const NOW = new Date("2026-12-02T03:00:00Z");
+const NAMES = ["backup", "scanner", "archiver"];
+
+const ids = (i: number) => ({ app: `3000000${i}-0000-4000-8000-000000000001`, sp: `3000000${i}-0000-4000-8000-000000000002` });
+
+function expected(i: number, thumbprint: string): ExpectedConnection {
+    const { app, sp } = ids(i);
+    const owners = [DEPLOYER];
+    return {
+        sweep: "enforce",
+        declared: {
+            application: { objectId: app, keyCredentialThumbprints: [thumbprint], owners },
+            servicePrincipal: { objectId: sp, keyCredentialThumbprints: [], owners },
+            federatedCredential: null,
+            consent: [{ resourceId: GRAPH_SP, appRoleId: USER_READ_ALL }],
+        },
+        suspended: false,
+        nextRotation: "2026-12-10T00:00:00Z",
+        renewBeforeMs: 10 * 24 * 3_600_000,
+        activeThumbprint: thumbprint,
+        activeNotAfter: "2026-12-31T00:00:00Z",
+        secretName: `${NAMES[i]}-certificate`,
+    };
+}
+
+describe("npm run verify, against the stand-in Graph", function () {
+    let certificate: TestCertificate;
+    let standIn: GraphStandIn;
+    let agent: Agent;
+    let dir: string;
+    let outputsFile: string;
+
+    before(async () => {
+        certificate = await testCertificate("verify");
+        dir = await mkdtemp(join(tmpdir(), "vendor-connections-verify-"));
+        outputsFile = join(dir, "outputs.json");
+        const verify = Object.fromEntries(NAMES.map((name, i) => [name, expected(i, certificate.thumbprint)]));
+        // As Pulumi writes it: every output of the stack, secrets masked.
+        await writeFile(outputsFile, JSON.stringify({ vaultName: "kv-vendors", inventory: "[secret]", verify }));
+    });
+
+    after(async () => {
+        await rm(dir, { recursive: true, force: true });
+    });
+
+    beforeEach(async () => {
+        standIn = await GraphStandIn.start({ pageSize: 2 });
+        agent = standIn.agent();
+        NAMES.forEach((_, i) => {
+            const { app, sp } = ids(i);
+            addConnection(standIn, {
+                applicationObjectId: app,
+                servicePrincipalObjectId: sp,
+                certificate,
+                owner: DEPLOYER,
+                consent: { resourceId: GRAPH_SP, appRoleId: USER_READ_ALL },
+            });
+        });
+    });
+
+    afterEach(async () => {
+        agent.destroy();
+        await standIn.close();
+    });
+
+    async function verify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+        let stdout = "";
+        let stderr = "";
+        const graph = { endpoints: { graph: standIn.origin }, credential: standIn.credential(), agent, limiter: new ConcurrencyLimiter(8), retry: { maxRetries: 1 } };
+        const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), graph, now: NOW });
+        return { code, stdout, stderr };
+    }
+
+    it("exits 0 when every connection is as declared, with progress on stderr and nothing written to Graph", async () => {
+        const { code, stdout, stderr } = await verify("--outputs", outputsFile);
+        assert.equal(code, 0, stdout + stderr);
+        assert.match(stdout, /^backup: ok$/m);
+        assert.match(stdout, /3 connections, 0 with drift, 0 not checked/);
+        assert.equal(stderr.split("\n").filter((l) => /^verify: \d\/3 /.test(l)).length, 3);
+        assert.deepEqual(
+            standIn.requests.filter((r) => r.method !== "GET"),
+            [],
+        );
+    });
+
+    it("exits 2 on drift, and --json gives each drift's object, kind, id, display name and detail", async () => {
+        const scanner = ids(1);
+        standIn.tenant.applications.get(scanner.app)!.owners.push({ id: ATTACKER, type: "user" });
+        standIn.tenant.servicePrincipals.get(scanner.sp)!.accountEnabled = false;
+        standIn.tenant.applications.get(scanner.app)!.keyCredentials = [];
+        const { code, stdout } = await verify("--outputs", outputsFile, "--json");
+        assert.equal(code, 2);
+        const report = JSON.parse(stdout);
+        assert.equal(report.checkedAt, "2026-12-02T03:00:00Z");
+        assert.deepEqual(
+            report.connections.map((c: { name: string; ok: boolean }) => [c.name, c.ok]),
+            [
+                ["backup", true],
+                ["scanner", false],
+                ["archiver", true],
+            ],
+        );
+        const drift = report.connections[1].drift as { object: string; kind: string; id: string; displayName: string | null; detail: string }[];
+        assert.deepEqual(
+            drift.map(({ object, kind, id, displayName }) => ({ object, kind, id, displayName })),
+            [
+                { object: "application", kind: "owner", id: ATTACKER, displayName: null },
+                { object: "application", kind: "missingKeyCredential", id: certificate.thumbprint, displayName: null },
+                { object: "servicePrincipal", kind: "accountEnabled", id: scanner.sp, displayName: null },
+            ],
+        );
+        assert.ok(drift.every((d) => d.detail.length > 0));
+        assert.deepEqual(
+            standIn.requests.filter((r) => r.method !== "GET"),
+            [],
+        );
+    });
+
+    it("reports deploys that stopped: nextRotation past and the active certificate inside its renew-before window", async () => {
+        const later = new Date("2026-12-25T00:00:00Z");
+        let stdout = "";
+        const graph = { endpoints: { graph: standIn.origin }, credential: standIn.credential(), agent, limiter: new ConcurrencyLimiter(8) };
+        const code = await main(["--outputs", outputsFile], { stdout: (t) => (stdout += t), stderr: () => undefined, graph, now: later });
+        assert.equal(code, 2);
+        assert.match(stdout, /application rotationOverdue .*nextRotation 2026-12-10T00:00:00Z has passed/);
+        assert.match(stdout, /vault renewalDue backup-certificate: .*within its renew-before window/);
+    });
+
+    it("exits 1 when a connection cannot be checked (and none drifted), naming the missing permission", async () => {
+        standIn.fail({ path: /^\/oauth2PermissionGrants/, status: 403, times: 1 });
+        const { code, stdout } = await verify("--outputs", outputsFile);
+        assert.equal(code, 1);
+        assert.match(stdout, /could not check: .*DelegatedPermissionGrant\.ReadWrite\.All/);
+    });
+
+    it("exits 1 naming what is wrong with the arguments or the outputs file", async () => {
+        const missing = await verify();
+        assert.equal(missing.code, 1);
+        assert.match(missing.stderr, /--outputs <file> is required/);
+        const noVerify = join(dir, "old.json");
+        await writeFile(noVerify, JSON.stringify({ vaultName: "kv" }));
+        const old = await verify("--outputs", noVerify);
+        assert.equal(old.code, 1);
+        assert.match(old.stderr, /has no `verify` output/);
+        assert.deepEqual(standIn.requests, []);
+    });
+});
