@@ -53,6 +53,13 @@ export interface DeclaredConnection {
 export interface PendingKeyCredentials {
     readonly application: readonly string[];
     readonly servicePrincipal: readonly string[];
+    /**
+     * The federated credential and consent the previous deploy declared and this one deletes (its
+     * azuread resources are deleted at the end of the update): kept, so that the sweep never takes
+     * them from under those deletes. Default: none.
+     */
+    readonly federatedCredential?: DeclaredFederatedCredential | null;
+    readonly consent?: readonly DeclaredAppRole[];
 }
 
 export const NO_PENDING_KEY_CREDENTIALS: PendingKeyCredentials = { application: [], servicePrincipal: [] };

@@ -1,6 +1,7 @@
 import { IssueCollector, joinPath } from "../errors";
 import { normalizeThumbprint } from "./keyIdentity";
 import {
+    DeclaredAppRole,
     DeclaredConnection,
     DeclaredFederatedCredential,
     LiveApplication,
@@ -20,7 +21,9 @@ import {
 // the calls that remove them. Pure: no I/O, the same answer for the same input.
 //
 // Never a declared item, never a pending one: a key credential is kept when its certificate is
-// declared or is one the stack is still creating or deleting, whatever else is true of it.
+// declared or is one the stack is still creating or deleting, whatever else is true of it; a
+// federated credential or app role assignment the stack deletes at the end of this update (the
+// previous deploy declared it) is left to that delete.
 //
 // The order cuts an attacker's options down in the order they matter:
 //   1. key credentials, then passwords, then federated credentials: no new sign-in;
@@ -47,8 +50,8 @@ export function planSweep(declared: DeclaredConnection, live: LiveConnection, pe
     const operations: RemovalOperation[] = [
         ...OBJECTS.flatMap((object) => keyCredentialRemoval(object, live[object], keptCertificates[object])),
         ...OBJECTS.flatMap((object) => passwordRemovals(object, live[object])),
-        ...(application ? federatedCredentialRemovals(application, declared.federatedCredential) : []),
-        ...(servicePrincipal ? appRoleAssignmentRemovals(servicePrincipal, declared) : []),
+        ...(application ? federatedCredentialRemovals(application, [declared.federatedCredential, pending.federatedCredential ?? null]) : []),
+        ...(servicePrincipal ? appRoleAssignmentRemovals(servicePrincipal, [...declared.consent, ...(pending.consent ?? [])]) : []),
         ...(servicePrincipal ? grantRemovals(servicePrincipal) : []),
         ...OBJECTS.flatMap((object) => ownerRemovals(object, live[object], declared[object].owners)),
     ];
@@ -125,8 +128,8 @@ function passwordRemovals(object: SweptObject, found: LiveApplication | LiveServ
     ).map((removes) => ({ action: "removePassword", object, objectId: found.objectId, keyId: removes.id, removes: [removes] }));
 }
 
-function federatedCredentialRemovals(application: LiveApplication, declared: DeclaredFederatedCredential | null): RemovalOperation[] {
-    const strays = application.federatedIdentityCredentials.filter((credential) => declared === null || !trustsTheSame(credential, declared));
+function federatedCredentialRemovals(application: LiveApplication, kept: readonly (DeclaredFederatedCredential | null)[]): RemovalOperation[] {
+    const strays = application.federatedIdentityCredentials.filter((credential) => !kept.some((trust) => trust !== null && trustsTheSame(credential, trust)));
     return byId(
         strays.map((c) =>
             stray(
@@ -141,8 +144,8 @@ function federatedCredentialRemovals(application: LiveApplication, declared: Dec
     ).map((removes) => ({ action: "deleteFederatedIdentityCredential", object: "application", objectId: application.objectId, credentialId: removes.id, removes: [removes] }));
 }
 
-function appRoleAssignmentRemovals(servicePrincipal: LiveServicePrincipal, declared: DeclaredConnection): RemovalOperation[] {
-    const consented = new Set(declared.consent.map((role) => appRoleKey(role.resourceId, role.appRoleId)));
+function appRoleAssignmentRemovals(servicePrincipal: LiveServicePrincipal, kept: readonly DeclaredAppRole[]): RemovalOperation[] {
+    const consented = new Set(kept.map((role) => appRoleKey(role.resourceId, role.appRoleId)));
     const strays = servicePrincipal.appRoleAssignments.filter((assignment) => !consented.has(appRoleKey(assignment.resourceId, assignment.appRoleId)));
     return byId(
         strays.map((a) =>

@@ -1,7 +1,7 @@
 import { GraphClient, GraphClientOptions } from "../graph/client";
 import { sweepConnection } from "./execute";
 import { normalizeThumbprint } from "./keyIdentity";
-import { DeclaredConnection, NO_PENDING_KEY_CREDENTIALS, PendingKeyCredentials, Stray, SweptObject } from "./model";
+import { DeclaredAppRole, DeclaredConnection, NO_PENDING_KEY_CREDENTIALS, PendingKeyCredentials, Stray, SweptObject } from "./model";
 import { SweepResourceInputs, SweepResourceOutputs, UNKNOWN_VALUE } from "./providerModel";
 
 // The Sweep provider's runtime: compiled into the package (dist/sweep/providerRuntime.js, exported
@@ -25,7 +25,7 @@ const CLIENT_GLOBAL = Symbol.for("vendor-connections.sweep.graphClient");
  */
 export async function checkSweep(olds: Partial<SweepResourceInputs> | undefined, news: SweepResourceInputs): Promise<SweepResourceInputs> {
     const { connection, mode, declared } = news;
-    const pending = pendingKeyCredentials(olds?.declared, declared);
+    const pending = pendingDeletes(olds?.declared, declared);
     const base = { connection, mode, declared, pending };
     if (!isFullyKnown(declared)) {
         return { ...base, strays: UNKNOWN_VALUE };
@@ -60,13 +60,24 @@ export async function runSweep(inputs: SweepResourceInputs): Promise<SweepResour
     };
 }
 
-/** Thumbprints declared before and not now: their key credentials are deleted at the end of this deploy. */
-export function pendingKeyCredentials(before: DeclaredConnection | undefined, now: DeclaredConnection): PendingKeyCredentials {
+/**
+ * What the previous deploy declared and this one does not: the stack deletes it at the end of this
+ * update (thumbprints of superseded certificates, a federated trust or consent dropped), so the
+ * sweep leaves it to those deletes. A first sweep has no previous declaration.
+ */
+export function pendingDeletes(before: DeclaredConnection | undefined, now: DeclaredConnection): PendingKeyCredentials {
     const pendingOn = (object: SweptObject): string[] => {
         const current = new Set(now[object].keyCredentialThumbprints.map((t) => normalizeThumbprint(t)).filter((t) => t !== undefined));
         return (before?.[object]?.keyCredentialThumbprints ?? []).map((t) => normalizeThumbprint(t)).filter((t): t is string => t !== undefined && !current.has(t));
     };
-    return { application: pendingOn("application"), servicePrincipal: pendingOn("servicePrincipal") };
+    const sameRole = (a: DeclaredAppRole, b: DeclaredAppRole) =>
+        a.resourceId.toLowerCase() === b.resourceId.toLowerCase() && a.appRoleId.toLowerCase() === b.appRoleId.toLowerCase();
+    return {
+        application: pendingOn("application"),
+        servicePrincipal: pendingOn("servicePrincipal"),
+        federatedCredential: before?.federatedCredential ?? null,
+        consent: (before?.consent ?? []).filter((role) => !now.consent.some((declared) => sameRole(role, declared))),
+    };
 }
 
 /**

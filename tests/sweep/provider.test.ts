@@ -193,10 +193,14 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
         assert.equal(writes().length, before);
     });
 
-    it("never removes a declared certificate nor one the deploy is still deleting, and tells a disguised one by its bytes", async () => {
+    it("never removes what is declared nor what the deploy is still deleting, and tells a disguised certificate by its bytes", async () => {
         const app = standIn.tenant.applications.get(APP)!;
         app.keyCredentials.push(keyCredentialOf("c0000000-0000-4000-8000-000000000002", previous));
-        const state = await firstDeploy(args("enforce", [declared.thumbprint, previous.thumbprint]));
+        // The previous deploy also granted Mail.ReadWrite; this one drops it, and azuread deletes its assignment at the end.
+        const dropped = { resourceId: GRAPH_SP, appRoleId: MAIL_READ_WRITE };
+        standIn.tenant.servicePrincipals.get(SP)!.appRoleAssignments.push({ id: "ara-dropped", ...dropped, resourceDisplayName: "Microsoft Graph", principalId: SP });
+        const before = args("enforce", [declared.thumbprint, previous.thumbprint]);
+        const state = await firstDeploy({ ...before, declared: { ...before.declared, consent: [...before.declared.consent, dropped] } });
         assert.deepEqual(state.removed, []);
         // An attacker's certificate carrying the declared one's thumbprint as its customKeyIdentifier.
         app.keyCredentials.push({
@@ -206,7 +210,7 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
 
         // A rotation: `previous` leaves the program and is deleted at the end of the update.
         const { checked, outs } = await deploy(state, args("enforce", [declared.thumbprint]));
-        assert.deepEqual(checked.pending, { application: [previous.thumbprint], servicePrincipal: [] });
+        assert.deepEqual(checked.pending, { application: [previous.thumbprint], servicePrincipal: [], federatedCredential: null, consent: [dropped] });
         assert.deepEqual(
             outs.removed.map((s) => s.id),
             ["c0000000-0000-4000-8000-000000000003"],
@@ -214,6 +218,10 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
         assert.deepEqual(
             app.keyCredentials.map((k) => k.keyId),
             [`c${APP.slice(1)}`, "c0000000-0000-4000-8000-000000000002"],
+        );
+        assert.ok(
+            standIn.tenant.servicePrincipals.get(SP)!.appRoleAssignments.some((a) => a.id === "ara-dropped"),
+            "the dropped consent was taken from under its delete",
         );
         // The PATCH sent back exactly the kept credentials, as Graph returned them.
         const [patch] = standIn.requestsTo("PATCH");
