@@ -1,3 +1,4 @@
+import type { ExpectedConnection } from "../../components/vendorConnection/expected";
 import type { GraphStandIn, StoredKeyCredential, TestCertificate } from "./graphStandIn";
 
 // A vendor connection as a deploy leaves it in the stand-in Graph: its certificate registered on
@@ -39,4 +40,27 @@ export function addConnection(standIn: GraphStandIn, connection: StandInConnecti
         appRoleAssignments: [{ id: `ara-${sp}`, ...consent, resourceDisplayName: "Microsoft Graph", principalId: sp }],
         owners: [{ id: owner, type: "servicePrincipal" }],
     });
+}
+
+/**
+ * What the stack's `verify` output says of such a connection (components/vendorConnection/expected.ts),
+ * with its active certificate valid until `activeNotAfter` and renewed 10 days before.
+ */
+export function expectedOf(connection: StandInConnection, secretName: string, nextRotation: string, activeNotAfter: string): ExpectedConnection {
+    const { applicationObjectId, servicePrincipalObjectId, certificate, owner, consent } = connection;
+    return {
+        sweep: "enforce",
+        declared: {
+            application: { objectId: applicationObjectId, keyCredentialThumbprints: [certificate.thumbprint], owners: [owner] },
+            servicePrincipal: { objectId: servicePrincipalObjectId, keyCredentialThumbprints: [], owners: [owner] },
+            federatedCredential: null,
+            consent: [consent],
+        },
+        suspended: false,
+        nextRotation,
+        renewBeforeMs: 10 * 24 * 3_600_000,
+        activeThumbprint: certificate.thumbprint,
+        activeNotAfter,
+        secretName,
+    };
 }

@@ -5,9 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../cli/verify/cli";
 import { ConcurrencyLimiter } from "../../components/graph";
-import type { ExpectedConnection } from "../../components/vendorConnection/expected";
 import { GraphStandIn, TestCertificate, testCertificate } from "../support/graphStandIn";
-import { addConnection } from "../support/standInConnection";
+import { StandInConnection, addConnection, expectedOf } from "../support/standInConnection";
 
 // `npm run verify` end to end, in process: a stack outputs file as `pulumi stack output --json
 // --show-secrets=false` writes it, the real Graph client over HTTPS against the stand-in Graph, the
@@ -22,24 +21,9 @@ const NAMES = ["backup", "scanner", "archiver"];
 
 const ids = (i: number) => ({ app: `3000000${i}-0000-4000-8000-000000000001`, sp: `3000000${i}-0000-4000-8000-000000000002` });
 
-function expected(i: number, thumbprint: string): ExpectedConnection {
+function connection(i: number, certificate: TestCertificate): StandInConnection {
     const { app, sp } = ids(i);
-    const owners = [DEPLOYER];
-    return {
-        sweep: "enforce",
-        declared: {
-            application: { objectId: app, keyCredentialThumbprints: [thumbprint], owners },
-            servicePrincipal: { objectId: sp, keyCredentialThumbprints: [], owners },
-            federatedCredential: null,
-            consent: [{ resourceId: GRAPH_SP, appRoleId: USER_READ_ALL }],
-        },
-        suspended: false,
-        nextRotation: "2026-12-10T00:00:00Z",
-        renewBeforeMs: 10 * 24 * 3_600_000,
-        activeThumbprint: thumbprint,
-        activeNotAfter: "2026-12-31T00:00:00Z",
-        secretName: `${NAMES[i]}-certificate`,
-    };
+    return { applicationObjectId: app, servicePrincipalObjectId: sp, certificate, owner: DEPLOYER, consent: { resourceId: GRAPH_SP, appRoleId: USER_READ_ALL } };
 }
 
 describe("npm run verify, against the stand-in Graph", function () {
@@ -53,7 +37,9 @@ describe("npm run verify, against the stand-in Graph", function () {
         certificate = await testCertificate("verify");
         dir = await mkdtemp(join(tmpdir(), "vendor-connections-verify-"));
         outputsFile = join(dir, "outputs.json");
-        const verify = Object.fromEntries(NAMES.map((name, i) => [name, expected(i, certificate.thumbprint)]));
+        const verify = Object.fromEntries(
+            NAMES.map((name, i) => [name, expectedOf(connection(i, certificate), `${name}-certificate`, "2026-12-10T00:00:00Z", "2026-12-31T00:00:00Z")]),
+        );
         // As Pulumi writes it: every output of the stack, secrets masked.
         await writeFile(outputsFile, JSON.stringify({ vaultName: "kv-vendors", inventory: "[secret]", verify }));
     });
