@@ -1,7 +1,11 @@
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import type { Agent } from "node:https";
 import * as ts from "typescript";
+import { ConcurrencyLimiter } from "../../components/graph/limiter";
+import { GRAPH_OPTIONS_GLOBAL } from "../../components/sweep/providerRuntime";
+import type { GraphStandIn } from "./graphStandIn";
 
 // A consumer's project, as Pulumi's dynamic provider host finds it: a directory outside this
 // repository whose node_modules holds vendor-connections with its compiled runtime, reachable only
@@ -64,4 +68,20 @@ async function sourceFiles(): Promise<string[]> {
         }
     }
     return files;
+}
+
+/**
+ * Runs the sweep's provider, in this process, as the host would in `project` against the stand-in
+ * Graph: the working directory becomes the project's, and the runtime's Graph client options global
+ * points at the stand-in (its origin, its token, an agent trusting its CA). Returns the undo.
+ */
+export function hostSweepsIn(project: SweepRuntimeProject, standIn: GraphStandIn, agent: Agent): () => void {
+    const globals = globalThis as unknown as Record<symbol, unknown>;
+    globals[GRAPH_OPTIONS_GLOBAL] = { endpoints: { graph: standIn.origin }, credential: standIn.credential(), agent, limiter: new ConcurrencyLimiter(8), retry: { maxRetries: 1 } };
+    const cwd = process.cwd();
+    process.chdir(project.dir);
+    return () => {
+        process.chdir(cwd);
+        delete globals[GRAPH_OPTIONS_GLOBAL];
+    };
 }

@@ -2,18 +2,15 @@ import * as assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import type { Agent } from "node:https";
 import { join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { ConcurrencyLimiter } from "../../components/graph";
-import { GRAPH_OPTIONS_GLOBAL } from "../../components/sweep/providerRuntime";
+import type * as pulumi from "@pulumi/pulumi";
 import { SweepResourceArgs, SweepResourceInputs, SweepResourceOutputs, UNKNOWN_VALUE } from "../../components/sweep/providerModel";
 import type { Stray } from "../../components/sweep";
 import { loadSerializedProvider } from "../support/dynamicProvider";
 import { GraphStandIn, TestCertificate, testCertificate } from "../support/graphStandIn";
 import { addConnection, keyCredentialOf } from "../support/standInConnection";
-import { RecordingMocks } from "../support/mocks";
 import { runInProviderHost } from "../support/providerHost";
-import { valueOf } from "../support/outputs";
-import { SweepRuntimeProject, sweepRuntimeProject } from "../support/sweepRuntimeProject";
+import { serializedSweepProvider } from "../support/sweepProvider";
+import { SweepRuntimeProject, hostSweepsIn, sweepRuntimeProject } from "../support/sweepRuntimeProject";
 
 // The Sweep's provider as Pulumi runs it: loaded from the `__provider` text the resource registers,
 // with the working directory in a consumer's project (outside this repository) where the package's
@@ -29,7 +26,6 @@ const GRAPH_SP = "50000000-0000-4000-8000-000000000001";
 // Microsoft Graph's app role ids (https://learn.microsoft.com/graph/permissions-reference).
 const USER_READ_ALL = "df021288-bdef-4463-88db-98f22de89214";
 const MAIL_READ_WRITE = "e2a3a72e-5f79-4c64-b1b1-878b674786c9";
-const SWEEP_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Sweep";
 
 function args(mode: "enforce" | "report", thumbprints: string[]): SweepResourceArgs {
     const owners = [DEPLOYER];
@@ -56,16 +52,10 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
     let attacker: TestCertificate;
     let standIn: GraphStandIn;
     let agent: Agent;
-    const cwd = process.cwd();
-    const globals = globalThis as unknown as Record<symbol, unknown>;
+    let restore: () => void;
 
     before(async () => {
-        const mocks = new RecordingMocks({ dynamic: "none" });
-        await pulumi.runtime.setMocks(mocks, "vendor-connections", "test");
-        const { Sweep } = await import("../../components/sweep/resource");
-        const sweep = new Sweep("acme-sweep", args("enforce", []));
-        await valueOf(sweep.urn);
-        serialized = mocks.one(SWEEP_TYPE, "acme-sweep").inputs.__provider as string;
+        serialized = await serializedSweepProvider(args("enforce", []));
         provider = loadSerializedProvider(serialized);
         [project, declared, previous, attacker] = await Promise.all([
             sweepRuntimeProject(),
@@ -89,19 +79,11 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
             owner: DEPLOYER,
             consent: { resourceId: GRAPH_SP, appRoleId: USER_READ_ALL },
         });
-        globals[GRAPH_OPTIONS_GLOBAL] = {
-            endpoints: { graph: standIn.origin },
-            credential: standIn.credential(),
-            agent,
-            limiter: new ConcurrencyLimiter(8),
-            retry: { maxRetries: 1 },
-        };
-        process.chdir(project.dir);
+        restore = hostSweepsIn(project, standIn, agent);
     });
 
     afterEach(async () => {
-        process.chdir(cwd);
-        delete globals[GRAPH_OPTIONS_GLOBAL];
+        restore();
         agent.destroy();
         await standIn.close();
     });
