@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // `npm run verify` over a large stack (docs/benchmarks.md): the stand-in Graph (tests/support)
-// holds one clean connection per entry of a generated `verify` output and answers every request
+// holds one clean connection per entry of a generated `verify` output (and its vault, one secret
+// per connection, listed in pages of 100) and answers every request
 // after an added latency, as a remote Graph would. With at most 8 requests in flight for the whole
 // run, the fastest verify possible takes requests x latency / 8; the goal is to stay within 1.3x of
 // that bound, i.e. to keep the 8 slots busy across connections.
@@ -44,11 +45,11 @@ export async function run(): Promise<void> {
                 owner: DEPLOYER,
                 consent: { resourceId: GRAPH_SP, appRoleId: USER_READ_ALL },
             };
-            addConnection(standIn, connection);
+            addConnection(standIn, connection, `vendor-${i}-certificate`);
             verify[`vendor-${i}`] = expectedOf(connection, `vendor-${i}-certificate`, "2099-01-01T00:00:00Z", "2099-01-11T00:00:00Z");
         }
         const outputs = join(dir, "outputs.json");
-        await writeFile(outputs, JSON.stringify({ verify }));
+        await writeFile(outputs, JSON.stringify({ vaultUri: `${standIn.origin}/`, verify }));
         const graph = { endpoints: { graph: standIn.origin }, credential: standIn.credential(), agent, limiter: new ConcurrencyLimiter(MAX_GRAPH_REQUESTS_IN_FLIGHT) };
         const started = process.hrtime.bigint();
         const code = await main(["--outputs", outputs, "--json"], { stdout: () => undefined, stderr: () => undefined, graph });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { GraphClient, GraphClientOptions } from "../../components/graph/client";
 import { parseStackOutputs } from "./stackOutputs";
+import { VaultSecretsReader } from "./vaultSecrets";
 import { ConnectionVerdict, VerifyReport, exitCodeOf, verifyConnections } from "./verify";
 
 // `npm run verify -- --outputs <file> [--json]`: between deploys, compares each connection's
@@ -27,10 +28,17 @@ export async function main(argv: readonly string[], io: VerifyIo): Promise<numbe
     }
     let report: VerifyReport;
     try {
-        const targets = parseStackOutputs(await readFile(parsed.outputs, "utf8"), parsed.outputs);
+        const { vaultUri, targets } = parseStackOutputs(await readFile(parsed.outputs, "utf8"), parsed.outputs);
         const client = new GraphClient(io.graph);
+        const vault = vaultUri === undefined ? undefined : new VaultSecretsReader(vaultUri, io.graph);
         const total = targets.length;
-        report = await verifyConnections(client, targets, io.now ?? new Date(), (done, verdict) => io.stderr(`verify: ${done}/${total} ${verdict.name}: ${summary(verdict)}\n`));
+        report = await verifyConnections(
+            client,
+            targets,
+            io.now ?? new Date(),
+            (done, verdict) => io.stderr(`verify: ${done}/${total} ${verdict.name}: ${summary(verdict)}\n`),
+            vault,
+        );
     } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         io.stderr(`verify could not check: ${reason}\n`);
@@ -59,15 +67,15 @@ function parseArguments(argv: readonly string[]): { outputs: string; json: boole
 }
 
 function summary(verdict: ConnectionVerdict): string {
-    if (verdict.error !== undefined) {
-        return "could not check";
+    if (verdict.drift.length > 0) {
+        return `${verdict.drift.length} drift`;
     }
-    return verdict.ok ? "ok" : `${verdict.drift.length} drift`;
+    return verdict.error !== undefined ? "could not check" : "ok";
 }
 
 function text(report: VerifyReport): string {
     const lines = report.connections.map((c) => {
-        const details = c.error !== undefined ? [`    could not check: ${c.error}`] : c.drift.map((d) => `    ${d.object} ${d.kind} ${d.id}: ${d.detail}`);
+        const details = [...c.drift.map((d) => `    ${d.object} ${d.kind} ${d.id}: ${d.detail}`), ...(c.error !== undefined ? [`    could not check: ${c.error}`] : [])];
         return [`${c.name}: ${summary(c)}`, ...details].join("\n");
     });
     const drifted = report.connections.filter((c) => c.drift.length > 0).length;

@@ -1,6 +1,7 @@
 import { normalizeThumbprint } from "../../components/sweep/keyIdentity";
 import type { LiveConnection, SweepPlan, SweptObject } from "../../components/sweep/model";
 import type { ExpectedConnection } from "../../components/vendorConnection/expected";
+import type { PublishedSecret } from "./vaultSecrets";
 
 // What `npm run verify` reports for one connection, from what the stack expects, what Graph holds
 // and the sweep's plan over both. Pure.
@@ -84,4 +85,31 @@ export function driftOf(name: string, expected: ExpectedConnection, live: LiveCo
         });
     }
     return drift;
+}
+
+/** What the vault publishes for the connection against what the stack holds: from the secret's tags and attributes, never its value. */
+export function vaultDriftOf(expected: ExpectedConnection, published: ReadonlyMap<string, PublishedSecret>): Drift[] {
+    const { secretName } = expected;
+    if (secretName === null) {
+        return [];
+    }
+    const secret = published.get(secretName.toLowerCase());
+    const drift = (kind: string, detail: string): Drift[] => [{ object: "vault", kind, id: secretName, displayName: null, detail }];
+    if (secret === undefined) {
+        return drift("missingSecret", "the vault has no such secret: the vendor finds no certificate; a deploy writes it again.");
+    }
+    if (expected.suspended) {
+        return secret.enabled || secret.tags.state !== "suspended"
+            ? drift("secretNotSuspended", "the connection is suspended, but its secret is enabled or not marked suspended.")
+            : [];
+    }
+    const tagged = normalizeThumbprint(secret.tags.thumbprintSha1 ?? "");
+    const active = expected.activeThumbprint === null ? undefined : normalizeThumbprint(expected.activeThumbprint);
+    if (tagged !== active) {
+        return drift(
+            "activeThumbprint",
+            `the secret is tagged with certificate ${secret.tags.thumbprintSha1 ?? "(none)"}, not the active ${expected.activeThumbprint ?? "(none)"}: it was written outside the stack, or the last deploy failed before publishing.`,
+        );
+    }
+    return secret.enabled ? [] : drift("secretDisabled", "the secret is disabled although the connection is not suspended: the vendor cannot fetch its certificate.");
 }

@@ -35,7 +35,13 @@ export class StackOutputsError extends Error {
     }
 }
 
-export function parseStackOutputs(content: string, file: string): VerifyTarget[] {
+export interface StackOutputs {
+    /** The vault that holds the connections' secrets (the example stack's `vaultUri`), when exported. */
+    readonly vaultUri: string | undefined;
+    readonly targets: readonly VerifyTarget[];
+}
+
+export function parseStackOutputs(content: string, file: string): StackOutputs {
     let outputs: unknown;
     try {
         outputs = JSON.parse(content);
@@ -46,7 +52,11 @@ export function parseStackOutputs(content: string, file: string): VerifyTarget[]
     if (typeof verify !== "object" || verify === null || Array.isArray(verify)) {
         throw new StackOutputsError(`${file} has no \`verify\` output (a map from connection name to what it should hold); deploy the stack with this version of index.ts first.`);
     }
-    return Object.entries(verify).map(([name, value]) => {
+    const vaultUri = (outputs as { vaultUri?: unknown }).vaultUri;
+    if (vaultUri !== undefined && typeof vaultUri !== "string") {
+        throw new StackOutputsError(`${file}: vaultUri must be the vault's URI (https://<name>.vault.azure.net/).`);
+    }
+    const targets = Object.entries(verify).map(([name, value]) => {
         const parsed = expectedConnection.safeParse(value);
         if (!parsed.success) {
             const issue = parsed.error.issues[0];
@@ -54,4 +64,5 @@ export function parseStackOutputs(content: string, file: string): VerifyTarget[]
         }
         return { name, expected: parsed.data };
     });
+    return { vaultUri, targets };
 }

@@ -73,7 +73,7 @@ describe("a stack whose webhookUrl is a Pulumi secret (the example program under
     it("exports what npm run verify reads, per connection, without the webhook", () => {
         // No certificate is issued under these mocks (dynamic: "none"), so thumbprints are missing.
         const issued = JSON.stringify({ verify: verifyOutput }).replace(/"keyCredentialThumbprints":\[(null,?)*\]/g, '"keyCredentialThumbprints":[]');
-        const targets = parseStackOutputs(issued, "outputs.json");
+        const { targets } = parseStackOutputs(issued, "outputs.json");
         assert.deepEqual(
             targets.map((t) => [t.name, t.expected.sweep]),
             [

@@ -25,8 +25,15 @@ export function keyCredentialOf(keyId: string, certificate: TestCertificate, sta
     };
 }
 
-export function addConnection(standIn: GraphStandIn, connection: StandInConnection): void {
+/** A value no test may ever see in a report: the stand-in vault's secret values. */
+export const SECRET_VALUE = "MIIKstand-in-pkcs12-never-read";
+
+/** The connection in the stand-in Graph and, given its secret's name, its certificate published in the stand-in vault. */
+export function addConnection(standIn: GraphStandIn, connection: StandInConnection, secretName?: string): void {
     const { applicationObjectId: app, servicePrincipalObjectId: sp, certificate, owner, consent } = connection;
+    if (secretName !== undefined) {
+        standIn.vaultSecrets.set(secretName, { enabled: true, tags: { thumbprintSha1: certificate.thumbprint }, value: SECRET_VALUE });
+    }
     standIn.tenant.applications.set(app, {
         keyCredentials: [keyCredentialOf(`c${app.slice(1)}`, certificate)],
         passwordCredentials: [],

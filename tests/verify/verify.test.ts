@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { main } from "../../cli/verify/cli";
 import { ConcurrencyLimiter } from "../../components/graph";
 import { GraphStandIn, TestCertificate, testCertificate } from "../support/graphStandIn";
-import { StandInConnection, addConnection, expectedOf } from "../support/standInConnection";
+import { SECRET_VALUE, StandInConnection, addConnection, expectedOf } from "../support/standInConnection";
+import type { ExpectedConnection } from "../../components/vendorConnection/expected";
 
 // `npm run verify` end to end, in process: a stack outputs file as `pulumi stack output --json
 // --show-secrets=false` writes it, the real Graph client over HTTPS against the stand-in Graph, the
@@ -32,16 +33,15 @@ describe("npm run verify, against the stand-in Graph", function () {
     let agent: Agent;
     let dir: string;
     let outputsFile: string;
+    let verify: Record<string, ExpectedConnection>;
 
     before(async () => {
         certificate = await testCertificate("verify");
         dir = await mkdtemp(join(tmpdir(), "vendor-connections-verify-"));
         outputsFile = join(dir, "outputs.json");
-        const verify = Object.fromEntries(
+        verify = Object.fromEntries(
             NAMES.map((name, i) => [name, expectedOf(connection(i, certificate), `${name}-certificate`, "2026-12-10T00:00:00Z", "2026-12-31T00:00:00Z")]),
         );
-        // As Pulumi writes it: every output of the stack, secrets masked.
-        await writeFile(outputsFile, JSON.stringify({ vaultName: "kv-vendors", inventory: "[secret]", verify }));
     });
 
     after(async () => {
@@ -51,16 +51,9 @@ describe("npm run verify, against the stand-in Graph", function () {
     beforeEach(async () => {
         standIn = await GraphStandIn.start({ pageSize: 2 });
         agent = standIn.agent();
-        NAMES.forEach((_, i) => {
-            const { app, sp } = ids(i);
-            addConnection(standIn, {
-                applicationObjectId: app,
-                servicePrincipalObjectId: sp,
-                certificate,
-                owner: DEPLOYER,
-                consent: { resourceId: GRAPH_SP, appRoleId: USER_READ_ALL },
-            });
-        });
+        NAMES.forEach((name, i) => addConnection(standIn, connection(i, certificate), `${name}-certificate`));
+        // As Pulumi writes it: every output of the stack, secrets masked.
+        await writeFile(outputsFile, JSON.stringify({ vaultName: "kv-vendors", vaultUri: `${standIn.origin}/`, inventory: "[secret]", verify }));
     });
 
     afterEach(async () => {
@@ -68,7 +61,7 @@ describe("npm run verify, against the stand-in Graph", function () {
         await standIn.close();
     });
 
-    async function verify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    async function runVerify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
         let stdout = "";
         let stderr = "";
         const graph = { endpoints: { graph: standIn.origin }, credential: standIn.credential(), agent, limiter: new ConcurrencyLimiter(8), retry: { maxRetries: 1 } };
@@ -77,7 +70,7 @@ describe("npm run verify, against the stand-in Graph", function () {
     }
 
     it("exits 0 when every connection is as declared, with progress on stderr and nothing written to Graph", async () => {
-        const { code, stdout, stderr } = await verify("--outputs", outputsFile);
+        const { code, stdout, stderr } = await runVerify("--outputs", outputsFile);
         assert.equal(code, 0, stdout + stderr);
         assert.match(stdout, /^backup: ok$/m);
         assert.match(stdout, /3 connections, 0 with drift, 0 not checked/);
@@ -93,7 +86,7 @@ describe("npm run verify, against the stand-in Graph", function () {
         standIn.tenant.applications.get(scanner.app)!.owners.push({ id: ATTACKER, type: "user" });
         standIn.tenant.servicePrincipals.get(scanner.sp)!.accountEnabled = false;
         standIn.tenant.applications.get(scanner.app)!.keyCredentials = [];
-        const { code, stdout } = await verify("--outputs", outputsFile, "--json");
+        const { code, stdout } = await runVerify("--outputs", outputsFile, "--json");
         assert.equal(code, 2);
         const report = JSON.parse(stdout);
         assert.equal(report.checkedAt, "2026-12-02T03:00:00Z");
@@ -133,18 +126,38 @@ describe("npm run verify, against the stand-in Graph", function () {
 
     it("exits 1 when a connection cannot be checked (and none drifted), naming the missing permission", async () => {
         standIn.fail({ path: /^\/oauth2PermissionGrants/, status: 403, times: 1 });
-        const { code, stdout } = await verify("--outputs", outputsFile);
+        const { code, stdout } = await runVerify("--outputs", outputsFile);
         assert.equal(code, 1);
         assert.match(stdout, /could not check: .*DelegatedPermissionGrant\.ReadWrite\.All/);
     });
 
+    it("reads what the vault publishes from the secrets' tags, never a value: a secret tagged with another certificate is drift", async () => {
+        standIn.vaultSecrets.get("archiver-certificate")!.tags.thumbprintSha1 = "0".repeat(40);
+        const { code, stdout, stderr } = await runVerify("--outputs", outputsFile);
+        assert.equal(code, 2);
+        assert.match(stdout, /^archiver: 1 drift\n {4}vault activeThumbprint archiver-certificate: the secret is tagged with certificate 0{40}, not the active /m);
+        assert.deepEqual(
+            standIn.requests.filter((r) => r.path.startsWith("/secrets")).map((r) => `${r.method} ${r.path}`),
+            ["GET /secrets", "GET /secrets"],
+            "only the listing (two pages of two), never a secret",
+        );
+        assert.ok(!(stdout + stderr).includes(SECRET_VALUE));
+    });
+
+    it("when the vault refuses, reports each connection with a secret as not checked, naming the role", async () => {
+        standIn.fail({ path: /^\/secrets/, status: 403, times: 1 });
+        const { code, stdout } = await runVerify("--outputs", outputsFile);
+        assert.equal(code, 1);
+        assert.match(stdout, /^backup: could not check\n {4}could not check: the vault secret could not be checked: .*Key Vault Reader/m);
+    });
+
     it("exits 1 naming what is wrong with the arguments or the outputs file", async () => {
-        const missing = await verify();
+        const missing = await runVerify();
         assert.equal(missing.code, 1);
         assert.match(missing.stderr, /--outputs <file> is required/);
         const noVerify = join(dir, "old.json");
         await writeFile(noVerify, JSON.stringify({ vaultName: "kv" }));
-        const old = await verify("--outputs", noVerify);
+        const old = await runVerify("--outputs", noVerify);
         assert.equal(old.code, 1);
         assert.match(old.stderr, /has no `verify` output/);
         assert.deepEqual(standIn.requests, []);
