@@ -2,7 +2,7 @@ import type { GraphClient } from "../graph/client";
 import { unexpectedAnswer } from "../graph/errors";
 import type { GraphOperationName } from "../graph/operations";
 import type { GraphKeyCredential, GraphPasswordCredential } from "../graph/resources";
-import { thumbprintOfKey } from "./keyIdentity";
+import { notBeforeOfKey, thumbprintOfKey } from "./keyIdentity";
 import { LiveConnection, LiveKeyCredential, LivePasswordCredential } from "./model";
 
 /** The directory objects of one vendor connection, by object id. */
@@ -77,6 +77,7 @@ export function liveKeyCredentials(operation: GraphOperationName, target: string
         return {
             keyId: credential.keyId,
             thumbprint: thumbprintOfKey(credential.key),
+            certificateNotBefore: notBeforeOfKey(credential.key),
             displayName: credential.displayName ?? null,
             endDateTime: credential.endDateTime ?? null,
             startDateTime: credential.startDateTime ?? null,

@@ -60,6 +60,11 @@ export interface PendingKeyCredentials {
      */
     readonly federatedCredential?: DeclaredFederatedCredential | null;
     readonly consent?: readonly DeclaredAppRole[];
+    /**
+     * The revocation cutoff (RFC 3339), if any: a pending certificate whose validity starts before
+     * it was issued before it, and is not kept. Default: none.
+     */
+    readonly revokedBefore?: string | null;
 }
 
 export const NO_PENDING_KEY_CREDENTIALS: PendingKeyCredentials = { application: [], servicePrincipal: [] };
@@ -73,6 +78,8 @@ export interface LiveKeyCredential {
     readonly endDateTime: string | null;
     /** When its validity starts: Graph sets it to the moment it was added unless the adder chose one. */
     readonly startDateTime?: string | null;
+    /** The certificate's own notBefore (from the bytes in `key`), RFC 3339; null when they do not parse. */
+    readonly certificateNotBefore?: string | null;
     /** The credential as Graph returned it: what a PATCH that keeps it sends back. */
     readonly graph: GraphKeyCredential;
 }

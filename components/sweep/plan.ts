@@ -40,6 +40,8 @@ const OBJECTS: readonly SweptObject[] = ["application", "servicePrincipal"];
 
 export function planSweep(declared: DeclaredConnection, live: LiveConnection, pending: PendingKeyCredentials = NO_PENDING_KEY_CREDENTIALS): SweepPlan {
     const keptCertificates = keptThumbprints(declared, pending);
+    // Whole seconds, as certificates count them (the schedule starts a post-cutoff one at the cutoff truncated).
+    const revokedBefore = pending.revokedBefore ? Math.floor(Date.parse(pending.revokedBefore) / 1000) * 1000 : undefined;
     for (const object of OBJECTS) {
         const found = live[object];
         if (found && !sameId(found.objectId, declared[object].objectId)) {
@@ -48,7 +50,7 @@ export function planSweep(declared: DeclaredConnection, live: LiveConnection, pe
     }
     const { application, servicePrincipal } = live;
     const operations: RemovalOperation[] = [
-        ...OBJECTS.flatMap((object) => keyCredentialRemoval(object, live[object], keptCertificates[object])),
+        ...OBJECTS.flatMap((object) => keyCredentialRemoval(object, live[object], keptCertificates[object], revokedBefore)),
         ...OBJECTS.flatMap((object) => passwordRemovals(object, live[object])),
         ...(application ? federatedCredentialRemovals(application, [declared.federatedCredential, pending.federatedCredential ?? null]) : []),
         ...(servicePrincipal ? appRoleAssignmentRemovals(servicePrincipal, [...declared.consent, ...(pending.consent ?? [])]) : []),
@@ -58,37 +60,63 @@ export function planSweep(declared: DeclaredConnection, live: LiveConnection, pe
     return { strays: operations.flatMap((operation) => operation.removes), operations };
 }
 
+interface KeptCertificates {
+    readonly declared: Set<string>;
+    readonly pending: Set<string>;
+}
+
 /** Declared and pending thumbprints per object, checked: a malformed one could never match, so it is refused. */
-function keptThumbprints(declared: DeclaredConnection, pending: PendingKeyCredentials): Record<SweptObject, Set<string>> {
+function keptThumbprints(declared: DeclaredConnection, pending: PendingKeyCredentials): Record<SweptObject, KeptCertificates> {
     const issues = new IssueCollector();
-    const collect = (object: SweptObject): Set<string> => {
-        const sources: [string, readonly string[]][] = [
-            [`declared.${object}.keyCredentialThumbprints`, declared[object].keyCredentialThumbprints],
-            [`pending.${object}`, pending[object]],
-        ];
+    const collect = (path: string, thumbprints: readonly string[]): Set<string> => {
         const kept = new Set<string>();
-        for (const [path, thumbprints] of sources) {
-            thumbprints.forEach((thumbprint, index) => {
-                const normalized = normalizeThumbprint(thumbprint);
-                if (normalized === undefined) {
-                    issues.add(joinPath(path, index), `${JSON.stringify(thumbprint)} is not a SHA-1 thumbprint (40 hex digits).`);
-                } else {
-                    kept.add(normalized);
-                }
-            });
-        }
+        thumbprints.forEach((thumbprint, index) => {
+            const normalized = normalizeThumbprint(thumbprint);
+            if (normalized === undefined) {
+                issues.add(joinPath(path, index), `${JSON.stringify(thumbprint)} is not a SHA-1 thumbprint (40 hex digits).`);
+            } else {
+                kept.add(normalized);
+            }
+        });
         return kept;
     };
-    const kept = { application: collect("application"), servicePrincipal: collect("servicePrincipal") };
+    const of = (object: SweptObject): KeptCertificates => ({
+        declared: collect(`declared.${object}.keyCredentialThumbprints`, declared[object].keyCredentialThumbprints),
+        pending: collect(`pending.${object}`, pending[object]),
+    });
+    const kept = { application: of("application"), servicePrincipal: of("servicePrincipal") };
     issues.throwIfAny();
     return kept;
 }
 
-function keyCredentialRemoval(object: SweptObject, found: LiveApplication | LiveServicePrincipal | null, kept: Set<string>): RemovalOperation[] {
+/**
+ * Whether a live key credential is one to keep: its certificate is declared, or it is pending and
+ * not revoked. A pending certificate that starts before the revocation cutoff was issued before it
+ * (the schedule starts every later certificate at the cutoff or after); keeping it would keep a
+ * copy an attacker registered again under another keyId, since azuread deletes only its own.
+ */
+function keeps(kept: KeptCertificates, credential: LiveKeyCredential, revokedBefore: number | undefined): boolean {
+    if (kept.declared.has(credential.thumbprint)) {
+        return true;
+    }
+    if (!kept.pending.has(credential.thumbprint)) {
+        return false;
+    }
+    const notBefore = credential.certificateNotBefore ? Date.parse(credential.certificateNotBefore) : NaN;
+    return revokedBefore === undefined || notBefore >= revokedBefore;
+}
+
+function keyCredentialRemoval(
+    object: SweptObject,
+    found: LiveApplication | LiveServicePrincipal | null,
+    kept: KeptCertificates,
+    revokedBefore: number | undefined,
+): RemovalOperation[] {
     if (!found) {
         return [];
     }
-    const strays = found.keyCredentials.filter((credential) => !kept.has(credential.thumbprint));
+    const isKept = (credential: LiveKeyCredential) => keeps(kept, credential, revokedBefore);
+    const strays = found.keyCredentials.filter((credential) => !isKept(credential));
     if (strays.length === 0) {
         return [];
     }
@@ -97,11 +125,20 @@ function keyCredentialRemoval(object: SweptObject, found: LiveApplication | Live
             action: "replaceKeyCredentials",
             object,
             objectId: found.objectId,
-            keep: found.keyCredentials.filter((credential) => kept.has(credential.thumbprint)).map((credential) => credential.graph),
+            keep: found.keyCredentials.filter(isKept).map((credential) => credential.graph),
             basis: found.keyCredentials.map((credential) => credential.keyId),
             removes: byId(
                 strays.map((credential) =>
-                    stray(object, found.objectId, "keyCredential", credential.keyId, describeKey(credential), credential.displayName, credential.startDateTime),
+                    stray(
+                        object,
+                        found.objectId,
+                        "keyCredential",
+                        credential.keyId,
+                        // One of the stack's own certificates that this update deletes, revoked: removed now.
+                        kept.pending.has(credential.thumbprint) ? `${describeKey(credential)}, revoked: issued before the cutoff` : describeKey(credential),
+                        credential.displayName,
+                        credential.startDateTime,
+                    ),
                 ),
             ),
         },

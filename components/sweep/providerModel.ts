@@ -12,6 +12,8 @@ export interface SweepResourceArgs {
     readonly connection: string;
     readonly mode: SweepResourceMode;
     readonly declared: DeclaredConnection;
+    /** The connection's revocation cutoff (RFC 3339): a certificate issued before it is never pending. Null: none. */
+    readonly revokeIssuedBefore?: string | null;
 }
 
 /**

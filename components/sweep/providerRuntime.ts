@@ -25,8 +25,9 @@ const CLIENT_GLOBAL = Symbol.for("vendor-connections.sweep.graphClient");
  */
 export async function checkSweep(olds: Partial<SweepResourceInputs> | undefined, news: SweepResourceInputs): Promise<SweepResourceInputs> {
     const { connection, mode, declared } = news;
-    const pending = pendingDeletes(olds?.declared, declared);
-    const base = { connection, mode, declared, pending };
+    const revokeIssuedBefore = news.revokeIssuedBefore ?? null;
+    const pending = { ...pendingDeletes(olds?.declared, declared), revokedBefore: revokeIssuedBefore };
+    const base = { connection, mode, declared, revokeIssuedBefore, pending };
     if (!isFullyKnown(declared)) {
         return { ...base, strays: UNKNOWN_VALUE };
     }
@@ -53,6 +54,7 @@ export async function runSweep(inputs: SweepResourceInputs): Promise<SweepResour
         connection,
         mode,
         declared,
+        revokeIssuedBefore: inputs.revokeIssuedBefore ?? null,
         pending,
         strays: mode === "enforce" ? [] : result.plan.strays.map(plainStray),
         removed,

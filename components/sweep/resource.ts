@@ -29,6 +29,8 @@ export interface SweepArgs {
     readonly connection: string;
     readonly mode: SweepResourceMode;
     readonly declared: DeclaredConnectionArgs;
+    /** The connection's revocation cutoff, RFC 3339, or null. */
+    readonly revokeIssuedBefore?: string | null;
 }
 
 /**

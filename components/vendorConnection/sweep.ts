@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as azuread from "@pulumi/azuread";
 import { Sweep } from "../sweep/resource";
+import { toRfc3339 } from "../time";
 import type { DeclaredConnection, Stray } from "../sweep/model";
 import type { DeclaredConnectionArgs } from "../sweep/resource";
 import type { ApiLookup } from "./apiPermissions";
@@ -42,7 +43,7 @@ export function declareSweep(parent: pulumi.Resource, name: string, plan: Connec
     const { application, servicePrincipal, keyCredentials, federatedCredential, consent } = swept;
     const sweep = new Sweep(
         `${name}-sweep`,
-        { connection: name, mode: plan.sweep, declared },
+        { connection: name, mode: plan.sweep, declared, revokeIssuedBefore: plan.revokeIssuedBefore ? toRfc3339(plan.revokeIssuedBefore) : null },
         {
             parent,
             dependsOn: [application, servicePrincipal, ...keyCredentials.map((k) => k.resource), ...(federatedCredential ? [federatedCredential] : []), ...consent],

@@ -164,22 +164,44 @@ describe("rotation story: deploy, two scheduled rotations, a compromise", functi
                 principalId: declaredRole.principalId,
             });
             app.owners.push({ id: ATTACKER, type: "user" });
+            // And a copy of the stolen certificate under a keyId of its own, so that it outlives the
+            // deletes of the stack's credentials, which name their own keyIds.
+            const stolen = app.keyCredentials[1];
+            app.keyCredentials.push({ ...stolen, keyId: "c0000000-0000-4000-8000-00000000000c" });
 
             // `pulumi preview` of the cutoff deploy: the Sweep's check and diff, with the certificates
             // it replaces unknown, as a preview has them.
             const cutoff = "2026-12-15T08:00:00Z";
             const sweep = sim.one(SWEEP_TYPE, "archiver-sweep");
             const olds = sweep.inputs as unknown as SweepResourceInputs;
-            const news = { ...olds, declared: { ...olds.declared, application: { ...olds.declared.application, keyCredentialThumbprints: [UNKNOWN_VALUE, UNKNOWN_VALUE] } } };
+            const news = {
+                ...olds,
+                revokeIssuedBefore: cutoff,
+                declared: { ...olds.declared, application: { ...olds.declared.application, keyCredentialThumbprints: [UNKNOWN_VALUE, UNKNOWN_VALUE] } },
+            };
             const previewed = (await provider.check!(olds, news)).inputs as SweepResourceInputs;
+            const strays = previewed.strays as Stray[];
+            // The four footholds, and on the application the copy beside the stack's two certificates
+            // the deploy revokes, each listed as revoked.
             assert.deepEqual(
-                (previewed.strays as Stray[]).map((s) => `${s.object} ${s.kind}`),
-                ["servicePrincipal keyCredential", "application passwordCredential", "servicePrincipal appRoleAssignment", "application owner"],
+                strays.filter((s) => !(s.object === "application" && s.kind === "keyCredential")).map((s) => `${s.object} ${s.kind} ${s.id}`),
+                [
+                    "servicePrincipal keyCredential c0000000-0000-4000-8000-000000000009",
+                    "application passwordCredential e0000000-0000-4000-8000-000000000001",
+                    "servicePrincipal appRoleAssignment ara-mail",
+                    `application owner ${ATTACKER}`,
+                ],
+            );
+            const revoked = strays.filter((s) => s.object === "application" && s.kind === "keyCredential");
+            assert.deepEqual(revoked.map((s) => s.id).sort(), app.keyCredentials.map((k) => k.keyId).sort());
+            assert.ok(
+                revoked.every((s) => s.description.endsWith("revoked: issued before the cutoff")),
+                JSON.stringify(revoked),
             );
             assert.equal((await provider.diff!(String(sweep.id), sweep.outputs, previewed)).changes, true);
             assert.equal(standIn.requests.filter((r) => r.method !== "GET").length, 0, "the preview removed something");
 
-            // The one deploy.
+            // The one deploy: the stack's revoked credentials and the copy go, with the footholds.
             const at = new Date("2026-12-15T09:00:00Z");
             const response = await sim.up(at, program(at, cutoff));
             assert.ok(

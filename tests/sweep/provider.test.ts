@@ -192,7 +192,7 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
 
         // A rotation: `previous` leaves the program and is deleted at the end of the update.
         const { checked, outs } = await deploy(state, args("enforce", [declared.thumbprint]));
-        assert.deepEqual(checked.pending, { application: [previous.thumbprint], servicePrincipal: [], federatedCredential: null, consent: [dropped] });
+        assert.deepEqual(checked.pending, { application: [previous.thumbprint], servicePrincipal: [], federatedCredential: null, consent: [dropped], revokedBefore: null });
         assert.deepEqual(
             outs.removed.map((s) => s.id),
             ["c0000000-0000-4000-8000-000000000003"],
