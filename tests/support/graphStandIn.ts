@@ -413,7 +413,12 @@ export class GraphStandIn {
             const secret = this.vaultSecrets.get(decodeURIComponent(name));
             return secret ? [200, { id: `${this.origin}/secrets/${name}/1`, value: secret.value, attributes: { enabled: secret.enabled }, tags: secret.tags }] : notFound(name);
         }
-        const items = [...this.vaultSecrets].map(([secretName, { enabled, tags }]) => ({ id: `${this.origin}/secrets/${secretName}`, attributes: { enabled }, tags, contentType: "application/x-pkcs12" }));
+        const items = [...this.vaultSecrets].map(([secretName, { enabled, tags }]) => ({
+            id: `${this.origin}/secrets/${secretName}`,
+            attributes: { enabled },
+            tags,
+            contentType: "application/x-pkcs12",
+        }));
         const { value, "@odata.nextLink": nextLink } = this.page(items, url) as { value: unknown[]; "@odata.nextLink"?: string };
         return [200, { value, nextLink: nextLink ?? null }];
     }

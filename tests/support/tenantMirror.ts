@@ -62,15 +62,13 @@ export function tenantMirror(standIn: GraphStandIn): TenantMirror {
         [APP_ROLE_ASSIGNMENT]: ({ inputs }) => {
             const id = randomUUID();
             const principalId = String(inputs.principalObjectId);
-            servicePrincipals
-                .get(principalId)!
-                .appRoleAssignments.push({
-                    id,
-                    appRoleId: String(inputs.appRoleId),
-                    resourceId: String(inputs.resourceObjectId),
-                    resourceDisplayName: "Microsoft Graph",
-                    principalId,
-                });
+            servicePrincipals.get(principalId)!.appRoleAssignments.push({
+                id,
+                appRoleId: String(inputs.appRoleId),
+                resourceId: String(inputs.resourceObjectId),
+                resourceDisplayName: "Microsoft Graph",
+                principalId,
+            });
             return { id };
         },
     };

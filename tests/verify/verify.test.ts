@@ -39,9 +39,7 @@ describe("npm run verify, against the stand-in Graph", function () {
         certificate = await testCertificate("verify");
         dir = await mkdtemp(join(tmpdir(), "vendor-connections-verify-"));
         outputsFile = join(dir, "outputs.json");
-        verify = Object.fromEntries(
-            NAMES.map((name, i) => [name, expectedOf(connection(i, certificate), `${name}-certificate`, "2026-12-10T00:00:00Z", "2026-12-31T00:00:00Z")]),
-        );
+        verify = Object.fromEntries(NAMES.map((name, i) => [name, expectedOf(connection(i, certificate), `${name}-certificate`, "2026-12-10T00:00:00Z", "2026-12-31T00:00:00Z")]));
     });
 
     after(async () => {
