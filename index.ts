@@ -2,7 +2,7 @@
 // certificates and one VendorConnection per configured vendor, and exports an inventory of each.
 // It holds no logic of its own: the library is ./components, the config reading ./cli/config.
 import * as pulumi from "@pulumi/pulumi";
-import { ValidationError, VendorConnection, VendorVault, deployInstant, inventoryOf } from "./components";
+import { ValidationError, VendorConnection, VendorVault, deployInstant, expectedStateOf, inventoryOf } from "./components";
 import { readStackConfig } from "./cli/config";
 
 const config = loadConfig();
@@ -41,6 +41,8 @@ export const vaultUri = vault.vaultUri;
 export const vaultFirewall = config.vaultFirewall ?? null;
 /** One inventory per connection: app, permissions (broad ones flagged), certificates, next rotation. */
 export const inventory = pulumi.output(Object.fromEntries(connections.map(([name, connection]) => [name, inventoryOf(connection)])));
+/** Per connection, what `npm run verify` compares the tenant with between deploys (docs/operations.md#verify-between-deploys). */
+export const verify = pulumi.output(Object.fromEntries(connections.map(([name, connection]) => [name, expectedStateOf(connection)])));
 
 function loadConfig() {
     try {

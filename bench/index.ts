@@ -14,6 +14,7 @@ const BENCHES: readonly { readonly name: string; readonly load: () => Promise<Be
     { name: "certificates", load: () => import("./certificates") },
     { name: "scale", load: () => import("./scale") },
     { name: "blast-radius", load: () => import("./blastRadius") },
+    { name: "verify", load: () => import("./verify") },
     { name: "throughput", load: () => import("./throughput") },
     { name: "test-time", load: () => import("./testTime") },
     { name: "startup", load: () => import("./startup") },

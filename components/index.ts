@@ -7,14 +7,16 @@
 
 // Components.
 export { VendorConnection } from "./vendorConnection/vendorConnection";
-export type { VendorConnectionArgs, ApiPermissions, ConnectionCredential, RotationNotices, ConnectionCertificateInfo } from "./vendorConnection/vendorConnection";
+export type { StrayItem, VendorConnectionArgs, ApiPermissions, ConnectionCredential, RotationNotices, ConnectionCertificateInfo } from "./vendorConnection/vendorConnection";
 export { VendorVault } from "./vault/vendorVault";
 export type { VendorVaultArgs, VaultReference } from "./vault/vendorVault";
 export { AllowedIpRangesState, CredentialType } from "./vendorConnection/choices";
 export type { CertificatePolicyInput } from "./rotation/policy";
 
-// What a stack exports about each connection (no key material).
+// What a stack exports about each connection (no key material), and what `npm run verify` reads.
 export { inventoryOf } from "./vendorConnection/inventory";
+export { expectedStateOf } from "./vendorConnection/expected";
+export type { ExpectedConnection } from "./vendorConnection/expected";
 export type { ConnectionInventory, CredentialInventory, DefenseInventory } from "./vendorConnection/inventory";
 
 // Judging settings before declaring anything; every problem is named by its path.

@@ -53,6 +53,7 @@ export const connectionSchema = strict({
     allowedIpRangesState: text.optional(),
     readerIpRanges: texts.optional(),
     notify: notifySchema.optional(),
+    sweep: text.optional(),
 });
 
 export const vaultSchema = strict({
@@ -68,12 +69,13 @@ export const vaultSchema = strict({
 
 export type PermissionConfig = z.infer<typeof permissionSchema>;
 /**
- * A connection's settings once validated. The schema leaves `credential` and
- * `allowedIpRangesState` loose (any string) so that their values are judged by the components' own
+ * A connection's settings once validated. The schema leaves `credential`,
+ * `allowedIpRangesState` and `sweep` loose (any string) so that their values are judged by the components' own
  * validators, with the same messages; after that they have VendorConnection's exact types.
  */
-export type ConnectionConfig = Omit<z.infer<typeof connectionSchema>, "credential" | "allowedIpRangesState"> & Pick<VendorConnectionArgs, "credential" | "allowedIpRangesState">;
+export type ConnectionConfig = Omit<z.infer<typeof connectionSchema>, "credential" | "allowedIpRangesState" | "sweep"> &
+    Pick<VendorConnectionArgs, "credential" | "allowedIpRangesState" | "sweep">;
 export type VaultConfig = z.infer<typeof vaultSchema>;
 
 /** The config keys of project `vendor-connections`, without the project prefix. */
-export const CONFIG_KEYS = ["vault", "connections", "revokeIssuedBefore", "deployerObjectId"] as const;
+export const CONFIG_KEYS = ["vault", "connections", "revokeIssuedBefore", "deployerObjectId", "sweep"] as const;

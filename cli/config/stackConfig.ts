@@ -4,6 +4,7 @@ import { validateVaultSettings } from "../../components/vault/validation";
 import { VaultFirewallPlan, VaultReader, planVaultFirewall } from "../../components/vault/firewall";
 import { vaultReaderOf } from "../../components/vendorConnection/vaultReader";
 import { ConnectionPlan, notAnObjectId, planConnection } from "../../components/vendorConnection/validation";
+import { checkSweepMode } from "../../components/vendorConnection/sweepMode";
 import { isGuid } from "../../components/permissions";
 import { parseRevocationCutoff, resolveRevocationCutoff } from "../../components/rotation";
 import { CONFIG_KEYS, ConnectionConfig, VaultConfig, connectionSchema, vaultSchema } from "./schema";
@@ -72,6 +73,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         issues.add("deployerObjectId", notAnObjectId(deployerObjectId));
     }
 
+    // The stack-wide sweep mode, for connections that name none; its declared default is "enforce".
+    const stackSweep = checkSweepMode(raw.sweep, "sweep", issues);
+
     const connections: StackConnection[] = [];
     const vaultReaders: VaultReader[] = [];
     const rawConnections = raw.connections;
@@ -91,7 +95,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
             if (!shape) {
                 continue;
             }
-            const settings = withStackCutoff(shape as ConnectionConfig, stackCutoffIsValid ? (stackCutoff as string) : undefined);
+            const withSweep = shape.sweep === undefined && raw.sweep !== undefined && stackSweep !== undefined ? { ...shape, sweep: stackSweep } : shape;
+            const settings = withStackCutoff(withSweep as ConnectionConfig, stackCutoffIsValid ? (stackCutoff as string) : undefined);
             // Judged once, here, so that every problem names its config path; the stack-wide
             // cutoff was checked above with its own.
             const plan = issues.collect(() => planConnection(name, settings, now, path));

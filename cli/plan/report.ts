@@ -54,6 +54,7 @@ export function planReport(at: string, inventory: Readonly<Record<string, Connec
             credential: c.credential,
             allowedIpRanges: c.allowedIpRanges,
             notify: c.notify && plannedNotify(c.notify),
+            sweep: c.sweep,
         })),
     };
 }
@@ -133,6 +134,12 @@ function certificateLines(c: PlannedConnection): string[] {
     return lines;
 }
 
+const SWEEP_LINE: Record<PlannedConnection["sweep"], string> = {
+    enforce: "enforce (each deploy removes credentials, permissions and owners the stack does not declare)",
+    report: "REPORT-ONLY: each deploy lists what the stack does not declare, and removes nothing",
+    off: "OFF: what is added outside the stack survives deploys",
+};
+
 const FEDERATED_STATE: Record<string, string> = {
     trusted: "registered",
     revoked: "REVOKED: removed; set credential.trustedFrom at or after the cutoff to trust it again",
@@ -142,7 +149,7 @@ const FEDERATED_STATE: Record<string, string> = {
 /** The credential type, network pinning and rotation notices of one connection. */
 function defenseLines(c: PlannedConnection): string[] {
     const lines: string[] = [];
-    const { credential, allowedIpRanges, notify } = c;
+    const { credential, allowedIpRanges, notify, sweep } = c;
     if (credential.type === "federated") {
         lines.push(`  credential: federated (no certificate, no vault secret)  [${FEDERATED_STATE[credential.state]}]`);
         lines.push(`    issuer ${credential.issuer}`, `    subject ${credential.subject}`, `    audience ${credential.audiences.join(", ")}`);
@@ -157,6 +164,7 @@ function defenseLines(c: PlannedConnection): string[] {
             `  rotation notices: ${notify.events.map((e) => e.replace("Microsoft.KeyVault.", "")).join(", ")} to ${notify.webhook ?? "(encrypted in the stack configuration)"}`,
         );
     }
+    lines.push(`  sweep: ${SWEEP_LINE[sweep]}`);
     return lines;
 }
 

@@ -66,6 +66,7 @@ export const appRoleAssignmentSchema = z.object({
     resourceId: z.string(),
     resourceDisplayName: nullableText,
     principalId: nullableText,
+    createdDateTime: nullableText,
 });
 export type GraphAppRoleAssignment = z.infer<typeof appRoleAssignmentSchema>;
 

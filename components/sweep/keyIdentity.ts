@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { X509Certificate, createHash } from "node:crypto";
 
 // Which certificate a key credential is. Not its customKeyIdentifier: whoever adds a credential
 // chooses that value, Graph only defaults it to the certificate's thumbprint
@@ -19,4 +19,13 @@ export function thumbprintOfKey(keyBase64: string): string {
 export function normalizeThumbprint(thumbprint: string): string | undefined {
     const upper = thumbprint.replace(/:/g, "").toUpperCase();
     return THUMBPRINT.test(upper) ? upper : undefined;
+}
+
+/** The notBefore of a certificate given as base64 DER, RFC 3339; null when the bytes are not a certificate. */
+export function notBeforeOfKey(keyBase64: string): string | null {
+    try {
+        return new Date(new X509Certificate(Buffer.from(keyBase64, "base64")).validFrom).toISOString();
+    } catch {
+        return null;
+    }
 }

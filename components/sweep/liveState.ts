@@ -1,9 +1,9 @@
 import type { GraphClient } from "../graph/client";
 import { unexpectedAnswer } from "../graph/errors";
 import type { GraphOperationName } from "../graph/operations";
-import type { GraphKeyCredential } from "../graph/resources";
-import { thumbprintOfKey } from "./keyIdentity";
-import { LiveConnection, LiveKeyCredential } from "./model";
+import type { GraphKeyCredential, GraphPasswordCredential } from "../graph/resources";
+import { notBeforeOfKey, thumbprintOfKey } from "./keyIdentity";
+import { LiveConnection, LiveKeyCredential, LivePasswordCredential } from "./model";
 
 /** The directory objects of one vendor connection, by object id. */
 export interface ConnectionObjects {
@@ -34,7 +34,7 @@ export async function readLiveConnection(client: GraphClient, objects: Connectio
                 ? {
                       objectId: app,
                       keyCredentials: liveKeyCredentials("readApplication", `application ${app}`, application.keyCredentials),
-                      passwordCredentials: application.passwordCredentials.map((p) => ({ keyId: p.keyId, displayName: p.displayName ?? null, endDateTime: p.endDateTime ?? null })),
+                      passwordCredentials: application.passwordCredentials.map(livePassword),
                       federatedIdentityCredentials: federated.map(({ id, name, issuer, subject, audiences }) => ({ id, name, issuer, subject, audiences })),
                       owners: applicationOwners.map((o) => ({ id: o.id, type: o["@odata.type"] ?? null })),
                   }
@@ -45,22 +45,23 @@ export async function readLiveConnection(client: GraphClient, objects: Connectio
                       objectId: sp,
                       accountEnabled: servicePrincipal.accountEnabled,
                       keyCredentials: liveKeyCredentials("readServicePrincipal", `service principal ${sp}`, servicePrincipal.keyCredentials),
-                      passwordCredentials: servicePrincipal.passwordCredentials.map((p) => ({
-                          keyId: p.keyId,
-                          displayName: p.displayName ?? null,
-                          endDateTime: p.endDateTime ?? null,
-                      })),
+                      passwordCredentials: servicePrincipal.passwordCredentials.map(livePassword),
                       appRoleAssignments: assignments.map((a) => ({
                           id: a.id,
                           resourceId: a.resourceId,
                           appRoleId: a.appRoleId,
                           resourceDisplayName: a.resourceDisplayName ?? null,
+                          createdDateTime: a.createdDateTime ?? null,
                       })),
                       oauth2PermissionGrants: grants.map((g) => ({ id: g.id, resourceId: g.resourceId, consentType: g.consentType ?? null, scope: g.scope ?? null })),
                       owners: servicePrincipalOwners.map((o) => ({ id: o.id, type: o["@odata.type"] ?? null })),
                   }
                 : null,
     };
+}
+
+function livePassword(p: GraphPasswordCredential): LivePasswordCredential {
+    return { keyId: p.keyId, displayName: p.displayName ?? null, endDateTime: p.endDateTime ?? null, startDateTime: p.startDateTime ?? null };
 }
 
 /**
@@ -76,8 +77,10 @@ export function liveKeyCredentials(operation: GraphOperationName, target: string
         return {
             keyId: credential.keyId,
             thumbprint: thumbprintOfKey(credential.key),
+            certificateNotBefore: notBeforeOfKey(credential.key),
             displayName: credential.displayName ?? null,
             endDateTime: credential.endDateTime ?? null,
+            startDateTime: credential.startDateTime ?? null,
             graph: credential,
         };
     });

@@ -53,6 +53,18 @@ export interface DeclaredConnection {
 export interface PendingKeyCredentials {
     readonly application: readonly string[];
     readonly servicePrincipal: readonly string[];
+    /**
+     * The federated credential and consent the previous deploy declared and this one deletes (its
+     * azuread resources are deleted at the end of the update): kept, so that the sweep never takes
+     * them from under those deletes. Default: none.
+     */
+    readonly federatedCredential?: DeclaredFederatedCredential | null;
+    readonly consent?: readonly DeclaredAppRole[];
+    /**
+     * The revocation cutoff (RFC 3339), if any: a pending certificate whose validity starts before
+     * it was issued before it, and is not kept. Default: none.
+     */
+    readonly revokedBefore?: string | null;
 }
 
 export const NO_PENDING_KEY_CREDENTIALS: PendingKeyCredentials = { application: [], servicePrincipal: [] };
@@ -64,6 +76,10 @@ export interface LiveKeyCredential {
     readonly thumbprint: string;
     readonly displayName: string | null;
     readonly endDateTime: string | null;
+    /** When its validity starts: Graph sets it to the moment it was added unless the adder chose one. */
+    readonly startDateTime?: string | null;
+    /** The certificate's own notBefore (from the bytes in `key`), RFC 3339; null when they do not parse. */
+    readonly certificateNotBefore?: string | null;
     /** The credential as Graph returned it: what a PATCH that keeps it sends back. */
     readonly graph: GraphKeyCredential;
 }
@@ -72,6 +88,8 @@ export interface LivePasswordCredential {
     readonly keyId: string;
     readonly displayName: string | null;
     readonly endDateTime: string | null;
+    /** When its validity starts: Graph sets it to the moment it was added unless the adder chose one. */
+    readonly startDateTime?: string | null;
 }
 
 export interface LiveFederatedCredential extends DeclaredFederatedCredential {
@@ -82,6 +100,8 @@ export interface LiveFederatedCredential extends DeclaredFederatedCredential {
 export interface LiveAppRoleAssignment extends DeclaredAppRole {
     readonly id: string;
     readonly resourceDisplayName: string | null;
+    /** When the assignment was made, as Graph records it. */
+    readonly createdDateTime?: string | null;
 }
 
 export interface LiveOAuth2PermissionGrant {
@@ -131,6 +151,14 @@ export interface Stray {
     readonly id: string;
     /** One line for a person: what it is, e.g. `certificate 3F2A... "CN=x" until 2026-05-01T00:00:00Z`. */
     readonly description: string;
+    /** Its name as whoever added it chose it (a credential's displayName, a federated credential's name); null when it has none. */
+    readonly displayName?: string | null;
+    /**
+     * When it was added, as far as Graph says: an assignment's createdDateTime, a credential's
+     * startDateTime (which Graph sets to the moment it was added unless the adder chose one); null
+     * for what Graph keeps no date of (owners, delegated grants, federated credentials).
+     */
+    readonly created?: string | null;
 }
 
 /** One Graph call that removes strays; each names the strays it removes. */

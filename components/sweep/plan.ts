@@ -1,6 +1,7 @@
 import { IssueCollector, joinPath } from "../errors";
 import { normalizeThumbprint } from "./keyIdentity";
 import {
+    DeclaredAppRole,
     DeclaredConnection,
     DeclaredFederatedCredential,
     LiveApplication,
@@ -20,7 +21,9 @@ import {
 // the calls that remove them. Pure: no I/O, the same answer for the same input.
 //
 // Never a declared item, never a pending one: a key credential is kept when its certificate is
-// declared or is one the stack is still creating or deleting, whatever else is true of it.
+// declared or is one the stack is still creating or deleting, whatever else is true of it; a
+// federated credential or app role assignment the stack deletes at the end of this update (the
+// previous deploy declared it) is left to that delete.
 //
 // The order cuts an attacker's options down in the order they matter:
 //   1. key credentials, then passwords, then federated credentials: no new sign-in;
@@ -37,6 +40,8 @@ const OBJECTS: readonly SweptObject[] = ["application", "servicePrincipal"];
 
 export function planSweep(declared: DeclaredConnection, live: LiveConnection, pending: PendingKeyCredentials = NO_PENDING_KEY_CREDENTIALS): SweepPlan {
     const keptCertificates = keptThumbprints(declared, pending);
+    // Whole seconds, as certificates count them (the schedule starts a post-cutoff one at the cutoff truncated).
+    const revokedBefore = pending.revokedBefore ? Math.floor(Date.parse(pending.revokedBefore) / 1000) * 1000 : undefined;
     for (const object of OBJECTS) {
         const found = live[object];
         if (found && !sameId(found.objectId, declared[object].objectId)) {
@@ -45,47 +50,73 @@ export function planSweep(declared: DeclaredConnection, live: LiveConnection, pe
     }
     const { application, servicePrincipal } = live;
     const operations: RemovalOperation[] = [
-        ...OBJECTS.flatMap((object) => keyCredentialRemoval(object, live[object], keptCertificates[object])),
+        ...OBJECTS.flatMap((object) => keyCredentialRemoval(object, live[object], keptCertificates[object], revokedBefore)),
         ...OBJECTS.flatMap((object) => passwordRemovals(object, live[object])),
-        ...(application ? federatedCredentialRemovals(application, declared.federatedCredential) : []),
-        ...(servicePrincipal ? appRoleAssignmentRemovals(servicePrincipal, declared) : []),
+        ...(application ? federatedCredentialRemovals(application, [declared.federatedCredential, pending.federatedCredential ?? null]) : []),
+        ...(servicePrincipal ? appRoleAssignmentRemovals(servicePrincipal, [...declared.consent, ...(pending.consent ?? [])]) : []),
         ...(servicePrincipal ? grantRemovals(servicePrincipal) : []),
         ...OBJECTS.flatMap((object) => ownerRemovals(object, live[object], declared[object].owners)),
     ];
     return { strays: operations.flatMap((operation) => operation.removes), operations };
 }
 
+interface KeptCertificates {
+    readonly declared: Set<string>;
+    readonly pending: Set<string>;
+}
+
 /** Declared and pending thumbprints per object, checked: a malformed one could never match, so it is refused. */
-function keptThumbprints(declared: DeclaredConnection, pending: PendingKeyCredentials): Record<SweptObject, Set<string>> {
+function keptThumbprints(declared: DeclaredConnection, pending: PendingKeyCredentials): Record<SweptObject, KeptCertificates> {
     const issues = new IssueCollector();
-    const collect = (object: SweptObject): Set<string> => {
-        const sources: [string, readonly string[]][] = [
-            [`declared.${object}.keyCredentialThumbprints`, declared[object].keyCredentialThumbprints],
-            [`pending.${object}`, pending[object]],
-        ];
+    const collect = (path: string, thumbprints: readonly string[]): Set<string> => {
         const kept = new Set<string>();
-        for (const [path, thumbprints] of sources) {
-            thumbprints.forEach((thumbprint, index) => {
-                const normalized = normalizeThumbprint(thumbprint);
-                if (normalized === undefined) {
-                    issues.add(joinPath(path, index), `${JSON.stringify(thumbprint)} is not a SHA-1 thumbprint (40 hex digits).`);
-                } else {
-                    kept.add(normalized);
-                }
-            });
-        }
+        thumbprints.forEach((thumbprint, index) => {
+            const normalized = normalizeThumbprint(thumbprint);
+            if (normalized === undefined) {
+                issues.add(joinPath(path, index), `${JSON.stringify(thumbprint)} is not a SHA-1 thumbprint (40 hex digits).`);
+            } else {
+                kept.add(normalized);
+            }
+        });
         return kept;
     };
-    const kept = { application: collect("application"), servicePrincipal: collect("servicePrincipal") };
+    const of = (object: SweptObject): KeptCertificates => ({
+        declared: collect(`declared.${object}.keyCredentialThumbprints`, declared[object].keyCredentialThumbprints),
+        pending: collect(`pending.${object}`, pending[object]),
+    });
+    const kept = { application: of("application"), servicePrincipal: of("servicePrincipal") };
     issues.throwIfAny();
     return kept;
 }
 
-function keyCredentialRemoval(object: SweptObject, found: LiveApplication | LiveServicePrincipal | null, kept: Set<string>): RemovalOperation[] {
+/**
+ * Whether a live key credential is one to keep: its certificate is declared, or it is pending and
+ * not revoked. A pending certificate that starts before the revocation cutoff was issued before it
+ * (the schedule starts every later certificate at the cutoff or after); keeping it would keep a
+ * copy an attacker registered again under another keyId, since azuread deletes only its own.
+ */
+function keeps(kept: KeptCertificates, credential: LiveKeyCredential, revokedBefore: number | undefined): boolean {
+    if (kept.declared.has(credential.thumbprint)) {
+        return true;
+    }
+    if (!kept.pending.has(credential.thumbprint)) {
+        return false;
+    }
+    const notBefore = credential.certificateNotBefore ? Date.parse(credential.certificateNotBefore) : NaN;
+    return revokedBefore === undefined || notBefore >= revokedBefore;
+}
+
+function keyCredentialRemoval(
+    object: SweptObject,
+    found: LiveApplication | LiveServicePrincipal | null,
+    kept: KeptCertificates,
+    revokedBefore: number | undefined,
+): RemovalOperation[] {
     if (!found) {
         return [];
     }
-    const strays = found.keyCredentials.filter((credential) => !kept.has(credential.thumbprint));
+    const isKept = (credential: LiveKeyCredential) => keeps(kept, credential, revokedBefore);
+    const strays = found.keyCredentials.filter((credential) => !isKept(credential));
     if (strays.length === 0) {
         return [];
     }
@@ -94,9 +125,22 @@ function keyCredentialRemoval(object: SweptObject, found: LiveApplication | Live
             action: "replaceKeyCredentials",
             object,
             objectId: found.objectId,
-            keep: found.keyCredentials.filter((credential) => kept.has(credential.thumbprint)).map((credential) => credential.graph),
+            keep: found.keyCredentials.filter(isKept).map((credential) => credential.graph),
             basis: found.keyCredentials.map((credential) => credential.keyId),
-            removes: byId(strays.map((credential) => stray(object, found.objectId, "keyCredential", credential.keyId, describeKey(credential)))),
+            removes: byId(
+                strays.map((credential) =>
+                    stray(
+                        object,
+                        found.objectId,
+                        "keyCredential",
+                        credential.keyId,
+                        // One of the stack's own certificates that this update deletes, revoked: removed now.
+                        kept.pending.has(credential.thumbprint) ? `${describeKey(credential)}, revoked: issued before the cutoff` : describeKey(credential),
+                        credential.displayName,
+                        credential.startDateTime,
+                    ),
+                ),
+            ),
         },
     ];
 }
@@ -108,13 +152,21 @@ function passwordRemovals(object: SweptObject, found: LiveApplication | LiveServ
     // No connection signs in with a password: every one is a stray.
     return byId(
         found.passwordCredentials.map((p) =>
-            stray(object, found.objectId, "passwordCredential", p.keyId, `password${named(p.displayName)}${until(p.endDateTime)} (keyId ${p.keyId})`),
+            stray(
+                object,
+                found.objectId,
+                "passwordCredential",
+                p.keyId,
+                `password${named(p.displayName)}${until(p.endDateTime)} (keyId ${p.keyId})`,
+                p.displayName,
+                p.startDateTime,
+            ),
         ),
     ).map((removes) => ({ action: "removePassword", object, objectId: found.objectId, keyId: removes.id, removes: [removes] }));
 }
 
-function federatedCredentialRemovals(application: LiveApplication, declared: DeclaredFederatedCredential | null): RemovalOperation[] {
-    const strays = application.federatedIdentityCredentials.filter((credential) => declared === null || !trustsTheSame(credential, declared));
+function federatedCredentialRemovals(application: LiveApplication, kept: readonly (DeclaredFederatedCredential | null)[]): RemovalOperation[] {
+    const strays = application.federatedIdentityCredentials.filter((credential) => !kept.some((trust) => trust !== null && trustsTheSame(credential, trust)));
     return byId(
         strays.map((c) =>
             stray(
@@ -123,13 +175,14 @@ function federatedCredentialRemovals(application: LiveApplication, declared: Dec
                 "federatedIdentityCredential",
                 c.id,
                 `federated credential${named(c.name)}: issuer ${JSON.stringify(c.issuer)}, subject ${JSON.stringify(c.subject)}, audiences ${JSON.stringify(c.audiences)}`,
+                c.name,
             ),
         ),
     ).map((removes) => ({ action: "deleteFederatedIdentityCredential", object: "application", objectId: application.objectId, credentialId: removes.id, removes: [removes] }));
 }
 
-function appRoleAssignmentRemovals(servicePrincipal: LiveServicePrincipal, declared: DeclaredConnection): RemovalOperation[] {
-    const consented = new Set(declared.consent.map((role) => appRoleKey(role.resourceId, role.appRoleId)));
+function appRoleAssignmentRemovals(servicePrincipal: LiveServicePrincipal, kept: readonly DeclaredAppRole[]): RemovalOperation[] {
+    const consented = new Set(kept.map((role) => appRoleKey(role.resourceId, role.appRoleId)));
     const strays = servicePrincipal.appRoleAssignments.filter((assignment) => !consented.has(appRoleKey(assignment.resourceId, assignment.appRoleId)));
     return byId(
         strays.map((a) =>
@@ -139,6 +192,8 @@ function appRoleAssignmentRemovals(servicePrincipal: LiveServicePrincipal, decla
                 "appRoleAssignment",
                 a.id,
                 `app role ${a.appRoleId} of ${a.resourceDisplayName ? JSON.stringify(a.resourceDisplayName) : "resource"} ${a.resourceId}`,
+                null,
+                a.createdDateTime,
             ),
         ),
     ).map((removes) => ({ action: "deleteAppRoleAssignment", object: "servicePrincipal", objectId: servicePrincipal.objectId, assignmentId: removes.id, removes: [removes] }));
@@ -190,8 +245,8 @@ function sameId(a: string, b: string): boolean {
     return a.toLowerCase() === b.toLowerCase();
 }
 
-function stray(object: SweptObject, objectId: string, kind: StrayKind, id: string, description: string): Stray {
-    return { object, objectId, kind, id, description };
+function stray(object: SweptObject, objectId: string, kind: StrayKind, id: string, description: string, displayName?: string | null, created?: string | null): Stray {
+    return { object, objectId, kind, id, description, displayName: displayName ?? null, created: created ?? null };
 }
 
 // Within a kind, by id: the same live state always gives the same plan.

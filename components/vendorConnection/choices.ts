@@ -25,13 +25,13 @@ export const CredentialType = {
 } as const;
 export type CredentialType = (typeof CredentialType)[keyof typeof CredentialType];
 
-/**
- * The values of the sweep of credentials added outside the stack (components/sweep), ready for the
- * `sweep` argument: typing that argument with this is its one change for the other languages.
- */
+/** What each deploy does with credentials, permissions and owners added outside the stack (docs/security.md#the-sweep). */
 export const SweepMode = {
+    /** Every deploy removes what the stack does not declare: no foothold survives a deploy. */
     Enforce: "enforce",
+    /** Every deploy lists it in `strays` and warns, removing nothing. */
     Report: "report",
+    /** No sweep: nothing is read or removed. */
     Off: "off",
 } as const;
 export type SweepMode = (typeof SweepMode)[keyof typeof SweepMode];

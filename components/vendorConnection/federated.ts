@@ -8,11 +8,16 @@ import { FederatedCredentialPlan } from "./federatedPlan";
  * this connection's application. Declared only while trusted: suspension and revocation remove it,
  * so tokens from that issuer and subject are refused from the next deploy on.
  */
-export function declareFederatedCredential(parent: pulumi.Resource, name: string, plan: FederatedCredentialPlan, application: azuread.Application): void {
+export function declareFederatedCredential(
+    parent: pulumi.Resource,
+    name: string,
+    plan: FederatedCredentialPlan,
+    application: azuread.Application,
+): azuread.ApplicationFederatedIdentityCredential | undefined {
     if (plan.state !== "trusted") {
-        return;
+        return undefined;
     }
-    new azuread.ApplicationFederatedIdentityCredential(
+    return new azuread.ApplicationFederatedIdentityCredential(
         `${name}-federated`,
         {
             applicationId: application.id,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { toRfc3339 } from "../time";
 import { redactUrl } from "../url";
 import type { FederatedCredentialState } from "./federatedPlan";
-import type { AllowedIpRangesState } from "./choices";
+import type { AllowedIpRangesState, SweepMode } from "./choices";
 import type { ConnectionPlan } from "./validation";
 import type { VendorConnection } from "./vendorConnection";
 
@@ -17,6 +17,8 @@ export interface DefenseInventory {
     allowedIpRanges: { ranges: string[]; state: AllowedIpRangesState } | null;
     /** Rotation notices: the webhook without its query (it may hold a key), and the event types. */
     notify: { webhook: string; events: string[] } | null;
+    /** What every deploy does with what the stack does not declare on the application and service principal. */
+    sweep: SweepMode;
 }
 
 /** What a stack reports about one connection: who it is, what it may do, which credentials it has. */
@@ -82,5 +84,6 @@ export function defenseInventory(plan: ConnectionPlan): DefenseInventory {
                 : { type: "certificate" },
         allowedIpRanges: allowedNetworks ? { ranges: [...allowedNetworks.ipRanges], state: allowedNetworks.state } : null,
         notify: notify ? { webhook: redactUrl(notify.webhookUrl), events: [...notify.eventTypes] } : null,
+        sweep: plan.sweep,
     };
 }

@@ -15,6 +15,8 @@ import { AllowedNetworksPlan, planAllowedNetworks } from "./networkPolicyPlan";
 import { checkIpRanges } from "../network";
 import { vaultFirewallRangeRules } from "../vault/validation";
 import { NotifyPlan, NotifySettings, planNotify } from "./notifyPlan";
+import type { SweepMode } from "./choices";
+import { checkSweepMode } from "./sweepMode";
 
 /** The plain (non-Input) settings of a connection: they decide which resources exist. */
 export interface ConnectionSettings {
@@ -37,6 +39,8 @@ export interface ConnectionSettings {
     readonly notify?: NotifySettings;
     /** Object ids of the application's owners; plain entries are checked, Outputs left to Entra. */
     readonly owners?: unknown;
+    /** `enforce` (remove what the stack does not declare), `report` or `off`. Default: enforce. */
+    readonly sweep?: string;
 }
 
 /** A connection's settings, checked and resolved against a deploy instant. */
@@ -56,6 +60,7 @@ export interface ConnectionPlan {
     readonly readers: readonly string[];
     readonly suspended: boolean;
     readonly revokeIssuedBefore: Date | undefined;
+    readonly sweep: SweepMode;
 }
 
 // Key Vault object names: 1-127 letters, digits and hyphens
@@ -74,6 +79,7 @@ const KNOWN_SETTINGS = [
     "allowedIpRangesState",
     "readerIpRanges",
     "notify",
+    "sweep",
 ];
 
 /** The secret that holds a connection's active certificate, unless the caller names one. */
@@ -248,6 +254,7 @@ function judgeConnection(name: string, settings: ConnectionSettings, now: Date, 
         issues.add(at("readerIpRanges"), `applies only together with ${at("readers")}: it is where the readers fetch the certificate from.`);
     }
     const notify = secretName === undefined ? undefined : planNotify(name, settings.notify, secretName, path, issues);
+    const sweep = checkSweepMode(settings.sweep, at("sweep"), issues);
 
     issues.throwIfAny();
     return {
@@ -263,6 +270,7 @@ function judgeConnection(name: string, settings: ConnectionSettings, now: Date, 
         readers: readers.map((r) => r.toLowerCase()),
         suspended,
         revokeIssuedBefore: cutoff,
+        sweep: sweep!,
     };
 }
 

@@ -17,6 +17,9 @@ import { declareNetworkPolicy } from "./networkPolicy";
 import { declareRotationNotice } from "./notify";
 import { ownersWithDeployer, warnWhenNotTheDeployer } from "./owners";
 import { checkPlainArguments } from "./plainArgs";
+import { declareSweep } from "./sweep";
+import type { SweepMode } from "./choices";
+import type { DeclaredConnection, Stray } from "../sweep/model";
 import { ConnectionPlan, notAnObjectId, planConnection } from "./validation";
 
 // Built-in Azure role "Key Vault Secrets User": read secret contents, nothing else
@@ -28,6 +31,28 @@ export const SUSPENDED_SECRET_VALUE = "suspended: this vendor connection has no 
 
 /** Each connection's plan (VendorConnection's `plan`), kept beside the component rather than in a field of it. */
 const plans = new WeakMap<VendorConnection, ConnectionPlan>();
+const declarations = new WeakMap<VendorConnection, pulumi.Output<DeclaredConnection>>();
+
+/**
+ * Something on the application or service principal that the stack does not declare, as the
+ * connection's `strays` output lists it. Plain strings, so that every Pulumi language reads it.
+ */
+export interface StrayItem {
+    /** `application` or `servicePrincipal`. */
+    object: string;
+    /** The object id of that application or service principal. */
+    objectId: string;
+    /** What it is: keyCredential, passwordCredential, federatedCredential, appRoleAssignment, delegatedGrant or owner. */
+    kind: string;
+    /** Its id in Microsoft Graph. */
+    id: string;
+    /** One line for a person: what it is and, for a credential, until when it is valid. */
+    description: string;
+    /** Its name as whoever added it chose it, when it has one. */
+    displayName?: string;
+    /** When it was added, as far as Microsoft Graph says. */
+    created?: string;
+}
 
 // The arguments are also the component's schema in the other Pulumi languages (docs/languages.md):
 // Pulumi's analyzer reads them from these interfaces, each doc comment becoming the description
@@ -116,6 +141,12 @@ export interface VendorConnectionArgs {
      * the environment variable VENDOR_CONNECTIONS_DEPLOY_INSTANT).
      */
     now?: string;
+    /**
+     * What every deploy does with credentials, permissions and owners on the application and
+     * service principal that the stack does not declare (docs/security.md#the-sweep): `enforce`
+     * removes them, `report` lists them in `strays` and warns, `off` does not look. Default: enforce.
+     */
+    sweep?: SweepMode;
 }
 
 /** The application permissions granted on one API. */
@@ -194,6 +225,8 @@ export class VendorConnection extends pulumi.ComponentResource {
     public readonly nextRotation: pulumi.Output<string | undefined>;
     /** `api/role` of every granted permission that reaches tenant-wide mail, files or directory. */
     public readonly broadPermissions: pulumi.Output<string[]>;
+    /** What the application and service principal hold that the stack does not declare: listed by `sweep: report`, none after an enforced sweep. */
+    public readonly strays: pulumi.Output<StrayItem[]>;
 
     /**
      * The validated settings and rotation schedule this deploy declares (plain values, for plans).
@@ -202,6 +235,14 @@ export class VendorConnection extends pulumi.ComponentResource {
      */
     public get plan(): ConnectionPlan {
         return plans.get(this)!;
+    }
+
+    /**
+     * What the stack declares on the application and service principal: what the sweep and `npm
+     * run verify` compare the tenant with. A getter, like `plan`: TypeScript's alone.
+     */
+    public get declared(): pulumi.Output<DeclaredConnection> {
+        return declarations.get(this)!;
     }
 
     constructor(name: string, args: VendorConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -257,16 +298,24 @@ export class VendorConnection extends pulumi.ComponentResource {
                   })
                 : undefined;
         const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application, notice);
-        if (plan.credential.type === "federated") {
-            declareFederatedCredential(this, name, plan.credential, application);
-        }
+        const federatedCredential = plan.credential.type === "federated" ? declareFederatedCredential(this, name, plan.credential, application) : undefined;
         if (plan.allowedNetworks) {
             declareNetworkPolicy(this, name, displayName, plan.allowedNetworks, servicePrincipal);
         }
 
-        if (plan.grantConsent) {
-            this.declareConsent(name, plan.permissions, servicePrincipal, apis);
-        }
+        const consent = plan.grantConsent ? this.declareConsent(name, plan.permissions, servicePrincipal, apis) : [];
+        const keyCredentials = (certificates?.issued ?? []).map((c) => ({ thumbprint: c.certificate.thumbprintSha1, resource: c.keyCredential }));
+        const sweep = declareSweep(this, name, plan, {
+            application,
+            servicePrincipal,
+            owners,
+            keyCredentials,
+            federatedCredential,
+            consent,
+            apis,
+        });
+        this.strays = sweep.strays.apply((found) => found.map(strayItem));
+        declarations.set(this, sweep.declared);
 
         this.displayName = pulumi.output(displayName);
         this.applicationClientId = application.clientId;
@@ -303,6 +352,7 @@ export class VendorConnection extends pulumi.ComponentResource {
             certificates: this.certificates,
             nextRotation: this.nextRotation,
             broadPermissions: this.broadPermissions,
+            strays: this.strays,
         });
     }
 
@@ -317,7 +367,7 @@ export class VendorConnection extends pulumi.ComponentResource {
         vault: VaultReference,
         application: azuread.Application,
         notice: pulumi.Resource | undefined,
-    ): { issued: { planned: PlannedCertificate; certificate: Certificate }[]; secret: keyvault.Secret } {
+    ): { issued: { planned: PlannedCertificate; certificate: Certificate; keyCredential: azuread.ApplicationCertificate }[]; secret: keyvault.Secret } {
         const issued = (plan.schedule?.certificates ?? []).map((planned) => ({
             planned,
             ...this.declareCertificate(name, planned, plan, application),
@@ -468,9 +518,10 @@ export class VendorConnection extends pulumi.ComponentResource {
     }
 
     /** Admin consent: one app role assignment per granted role, on the API's service principal in this tenant. */
-    private declareConsent(name: string, permissions: readonly ResolvedPermission[], servicePrincipal: azuread.ServicePrincipal, apis: ApiLookup): void {
+    private declareConsent(name: string, permissions: readonly ResolvedPermission[], servicePrincipal: azuread.ServicePrincipal, apis: ApiLookup): azuread.AppRoleAssignment[] {
+        const assignments: azuread.AppRoleAssignment[] = [];
         for (const permission of permissions) {
-            new azuread.AppRoleAssignment(
+            const assignment = new azuread.AppRoleAssignment(
                 `${name}-consent-${permission.api}-${permission.role}`,
                 {
                     appRoleId: apis.appRoleId(permission),
@@ -479,7 +530,9 @@ export class VendorConnection extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            assignments.push(assignment);
         }
+        return assignments;
     }
 }
 
@@ -554,4 +607,10 @@ function subscriptionOf(vaultId: string, resource: pulumi.Resource): string {
         throw new pulumi.ResourceError(`vault.vaultId: ${JSON.stringify(vaultId)} is not an ARM resource id (/subscriptions/<id>/...).`, resource);
     }
     return match[1];
+}
+
+/** A stray as the outputs list it: what Graph leaves unknown is left out rather than null. */
+function strayItem(stray: Stray): StrayItem {
+    const { object, objectId, kind, id, description, displayName, created } = stray;
+    return { object, objectId, kind, id, description, ...(displayName ? { displayName } : {}), ...(created ? { created } : {}) };
 }

@@ -1,16 +1,15 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { copyFile, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { createSecureContext } from "node:tls";
-import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificateOutputs } from "../../components/certificate/provider";
 import { toRfc3339 } from "../../components/time";
 import { RecordingMocks } from "../support/mocks";
 import { valueOf } from "../support/outputs";
+import { runInProviderHost } from "../support/providerHost";
 
 // Under `pulumi up`, the Certificate's provider runs from the text it registered as `__provider`,
 // in Pulumi's dynamic provider host, whose module resolution starts from the directory the host
@@ -20,37 +19,7 @@ import { valueOf } from "../support/outputs";
 // and checks what it issues with Node's crypto. Key material stays in a private directory and is
 // only ever compared as booleans.
 
-const run = promisify(execFile);
 const repositoryRoot = resolve(__dirname, "../..");
-
-/**
- * The host's loading, reproduced: `requireFromString(text).handler()` with no file name, which
- * roots module resolution in the working directory (@pulumi/pulumi/cmd/dynamic-provider). The
- * child first proves that node-forge cannot be resolved there, then creates one certificate and
- * writes the provider's result to a file only its owner can read. It prints error messages only.
- */
-const HOST_SCRIPT = `"use strict";
-const { createRequire } = require("node:module");
-const fs = require("node:fs");
-const path = require("node:path");
-const requireFromString = require("./require-from-string.js");
-
-(async () => {
-    try {
-        createRequire(path.join(process.cwd(), "host.js")).resolve("node-forge");
-        throw new Error("the premise fails: node-forge can be resolved from " + process.cwd());
-    } catch (err) {
-        if (err.code !== "MODULE_NOT_FOUND") throw err;
-    }
-    const provider = requireFromString(fs.readFileSync("provider.js", "utf8")).handler();
-    const inputs = JSON.parse(fs.readFileSync("inputs.json", "utf8"));
-    const created = await provider.create(inputs);
-    fs.writeFileSync("created.json", JSON.stringify(created), { mode: 0o600, flag: "wx" });
-})().catch((err) => {
-    console.error(err && err.message ? err.message : String(err));
-    process.exitCode = 1;
-});
-`;
 
 describe("the serialized certificate provider, run away from this repository", () => {
     const mocks = new RecordingMocks({ dynamic: "none" });
@@ -86,18 +55,15 @@ describe("the serialized certificate provider, run away from this repository", (
             const fromRepository = relative(repositoryRoot, dir);
             assert.ok(fromRepository.startsWith("..") || isAbsolute(fromRepository), `${dir} is inside the repository`);
 
-            const requireFromStringPath = require.resolve("require-from-string", {
-                paths: [require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js")],
-            });
-            await copyFile(requireFromStringPath, join(dir, "require-from-string.js"));
-            await writeFile(join(dir, "host.js"), HOST_SCRIPT);
-            await writeFile(join(dir, "provider.js"), serialized);
             await writeFile(join(dir, "inputs.json"), JSON.stringify(inputs));
-
-            // HOME is the directory too, so that no global folder ($HOME/.node_modules) is searched.
-            await run(process.execPath, ["host.js"], { cwd: dir, env: { HOME: dir, NODE_PATH: "" }, timeout: 60_000 }).catch((err) => {
-                throw new Error(`the provider failed in ${dir}: ${String(err.stderr).trim() || err.message}`);
-            });
+            // Creates one certificate and writes the provider's result to a file only its owner can read.
+            await runInProviderHost(
+                dir,
+                serialized,
+                "node-forge",
+                `    const created = await provider.create(JSON.parse(fs.readFileSync("inputs.json", "utf8")));
+    fs.writeFileSync("created.json", JSON.stringify(created), { mode: 0o600, flag: "wx" });`,
+            );
 
             const { id, outs } = JSON.parse(await readFile(join(dir, "created.json"), "utf8")) as { id: string; outs: CertificateOutputs };
             const x509 = new X509Certificate(outs.certificatePem);

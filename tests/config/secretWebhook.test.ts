@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import type { ConnectionInventory } from "../../components/vendorConnection/inventory";
+import { parseStackOutputs } from "../../cli/verify/stackOutputs";
 import { RecordingMocks } from "../support/mocks";
 import { valueOf } from "../support/outputs";
 import { isSecretValue, plainMatches, unwrapSecrets } from "../support/secrets";
@@ -26,6 +27,7 @@ describe("a stack whose webhookUrl is a Pulumi secret (the example program under
     const mocks = new RecordingMocks({ dynamic: "none" });
     const logged: string[] = [];
     let inventory: Record<string, ConnectionInventory>;
+    let verifyOutput: unknown;
 
     before(async () => {
         await pulumi.runtime.setMocks(mocks, "vendor-connections", "secretwebhook");
@@ -45,8 +47,9 @@ describe("a stack whose webhookUrl is a Pulumi secret (the example program under
         console.error = record("console.error");
         (pulumi.log as { warn: unknown }).warn = async (message: string) => void record("pulumi.log.warn")(message);
         try {
-            const stack: { inventory: pulumi.Output<Record<string, ConnectionInventory>> } = await import(resolve(root, "index.ts"));
+            const stack: { inventory: pulumi.Output<Record<string, ConnectionInventory>>; verify: pulumi.Output<unknown> } = await import(resolve(root, "index.ts"));
             inventory = await valueOf(stack.inventory);
+            verifyOutput = await valueOf(stack.verify);
             await settle();
         } finally {
             console.warn = saved.warn;
@@ -65,6 +68,21 @@ describe("a stack whose webhookUrl is a Pulumi secret (the example program under
     it("evaluates the program with no warning or error logged", () => {
         assert.deepEqual(logged, []);
         assert.deepEqual(Object.keys(inventory), ["mail-archiver", "backup", "security-scanner"]);
+    });
+
+    it("exports what npm run verify reads, per connection, without the webhook", () => {
+        // No certificate is issued under these mocks (dynamic: "none"), so thumbprints are missing.
+        const issued = JSON.stringify({ verify: verifyOutput }).replace(/"keyCredentialThumbprints":\[(null,?)*\]/g, '"keyCredentialThumbprints":[]');
+        const { targets } = parseStackOutputs(issued, "outputs.json");
+        assert.deepEqual(
+            targets.map((t) => [t.name, t.expected.sweep]),
+            [
+                ["mail-archiver", "enforce"],
+                ["backup", "enforce"],
+                ["security-scanner", "enforce"],
+            ],
+        );
+        assert.ok(!JSON.stringify(verifyOutput).includes(ACCESS_KEY), "the webhook's access key is in the verify output");
     });
 
     it("gives the webhook, access key included, to the event subscription as a secret input", () => {

@@ -57,7 +57,7 @@ describe("stack configuration (cli/config)", () => {
 
     it("names unknown keys at every level, with the allowed ones", () => {
         assertIssues({ ...minimal(), conections: {} }, [
-            "conections: unknown config key vendor-connections:conections; allowed keys: vault, connections, revokeIssuedBefore, deployerObjectId.",
+            "conections: unknown config key vendor-connections:conections; allowed keys: vault, connections, revokeIssuedBefore, deployerObjectId, sweep.",
         ]);
         assertIssues({ ...minimal(), vault: { resourceGroupName: "rg", sku: "premium" } }, [/^vault: unknown key "sku"; allowed keys: resourceGroupName, location, name/]);
         assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), lifetime: "P7D" } } }, [
@@ -178,7 +178,7 @@ describe("stack configuration (cli/config)", () => {
             });
             assert.deepEqual(
                 issuesOf(() => readStackConfig(NOW)),
-                ["revokeIssuedBfore: unknown config key vendor-connections:revokeIssuedBfore; allowed keys: vault, connections, revokeIssuedBefore, deployerObjectId."],
+                ["revokeIssuedBfore: unknown config key vendor-connections:revokeIssuedBfore; allowed keys: vault, connections, revokeIssuedBefore, deployerObjectId, sweep."],
             );
         });
     });

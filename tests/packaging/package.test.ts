@@ -50,7 +50,7 @@ describe("the packed package (npm pack), in a consumer project", function () {
         assert.deepEqual(strays, [], "dist/ holds modules no components/ source compiles to");
     });
 
-    it("offers what a stack needs through its one entry, and no internal by package path beyond the certificate provider's modules", () => {
+    it("offers what a stack needs through its one entry, and no internal by package path beyond what the dynamic providers load", () => {
         const consumerRequire = createRequire(join(project.root, "package.json"));
         const surface = Object.keys(consumerRequire("vendor-connections")).sort();
         assert.deepEqual(surface, [
@@ -63,6 +63,7 @@ describe("the packed package (npm pack), in a consumer project", function () {
             "VendorVault",
             "defaultSecretName",
             "deployInstant",
+            "expectedStateOf",
             "findWellKnownApi",
             "inventoryOf",
             "planConnection",
@@ -78,6 +79,8 @@ describe("the packed package (npm pack), in a consumer project", function () {
         for (const providerModule of ["certificate/provider.js", "certificate/engine.js", "errors.js", "time.js"]) {
             assert.ok(consumerRequire.resolve(`vendor-connections/dist/${providerModule}`));
         }
+        // The Sweep's provider loads its compiled runtime by this exported name.
+        assert.equal(consumerRequire.resolve("vendor-connections/sweep-provider-runtime"), join(project.root, "node_modules", "vendor-connections", "dist", "sweep", "providerRuntime.js"));
     });
 
     it("leaves the Pulumi SDKs to the consumer: peer dependencies, and one @pulumi/pulumi in its tree, the one the library and the providers resolve", () => {
@@ -120,9 +123,12 @@ describe("the packed package (npm pack), in a consumer project", function () {
             "azuread:index/applicationCertificate:ApplicationCertificate",
             "azuread:index/servicePrincipal:ServicePrincipal",
             "pulumi-nodejs:dynamic/vendor-connections:Certificate",
+            "pulumi-nodejs:dynamic/vendor-connections:Sweep",
             "vendor-connections:index:VendorConnection",
             "vendor-connections:index:VendorVault",
         ]);
+        // The sweep's provider finds its runtime by the package's exported name, from the project.
+        assert.equal(result.sweepRuntime, join(project.root, "node_modules", "vendor-connections", "dist", "sweep", "providerRuntime.js"));
     });
 
     it("compiles the README's example against the package's main and types fields", async () => {

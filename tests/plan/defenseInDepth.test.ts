@@ -44,7 +44,7 @@ describe("npm run plan: defense in depth", function () {
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it("adds credential, allowedIpRanges and notify after the keys it printed before, which keep their order", () => {
+    it("adds credential, allowedIpRanges, notify and sweep after the keys it printed before, which keep their order", () => {
         for (const connection of example.json.connections) {
             assert.deepEqual(Object.keys(connection), [
                 "name",
@@ -57,8 +57,11 @@ describe("npm run plan: defense in depth", function () {
                 "credential",
                 "allowedIpRanges",
                 "notify",
+                "sweep",
             ]);
+            assert.equal(connection.sweep, "enforce");
         }
+        assert.match(example.table, /^ {2}sweep: enforce \(each deploy removes/m);
         const [archiver, , scanner] = example.json.connections;
         assert.deepEqual([archiver.credential, archiver.allowedIpRanges, archiver.notify], [{ type: "certificate" }, { ranges: ["192.0.2.0/27"], state: "enabled" }, null]);
         assert.deepEqual(scanner.allowedIpRanges, { ranges: ["198.51.100.0/26", "2001:db8:4e57::/48"], state: "reportOnly" });

@@ -147,6 +147,7 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
                 "revokeIssuedBefore",
                 "secretName",
                 "suspended",
+                "sweep",
                 "vault",
             ]);
             assert.deepEqual(connection.requiredInputs, ["permissions"]);
@@ -165,8 +166,17 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
                 "secretName",
                 "secretUri",
                 "servicePrincipalObjectId",
+                "strays",
             ]);
-            assert.deepEqual(connection.required, ["applicationClientId", "applicationObjectId", "broadPermissions", "certificates", "displayName", "servicePrincipalObjectId"]);
+            assert.deepEqual(connection.required, [
+                "applicationClientId",
+                "applicationObjectId",
+                "broadPermissions",
+                "certificates",
+                "displayName",
+                "servicePrincipalObjectId",
+                "strays",
+            ]);
         });
 
         it("has every argument and output of VendorVault", () => {
@@ -209,6 +219,14 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
                 [
                     ["Certificate", "certificate"],
                     ["Federated", "federated"],
+                ],
+            );
+            assert.deepEqual(
+                schema.types["vendor-connections:index:SweepMode"].enum!.map((member) => [member.name, member.value]),
+                [
+                    ["Enforce", "enforce"],
+                    ["Report", "report"],
+                    ["Off", "off"],
                 ],
             );
         });

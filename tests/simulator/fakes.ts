@@ -73,3 +73,20 @@ export function fakeCertificateIssuer(): Issuer {
         };
     };
 }
+
+export const SWEEP_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Sweep";
+
+/**
+ * The sweep of a tenant that nobody changes outside the stack: nothing is stray. The simulator has
+ * no tenant, so this stands in for the sweep's provider unless a test names another issuer, and
+ * the sweep's inputs changing (a new certificate's thumbprint) is a same, as the real provider's
+ * diff answers when nothing is stray (components/sweep/provider.ts). tests/sweep/provider.test.ts
+ * runs the real provider against a stand-in Graph.
+ */
+export const quietTenantSweep: Issuer = (inputs) => ({ ...inputs, strays: [], removed: [], missing: [] });
+
+/** Stand-ins used for dynamic types no `issuers` entry names. */
+export const DEFAULT_ISSUERS: Readonly<Record<string, Issuer>> = { [SWEEP_TYPE]: quietTenantSweep };
+
+/** Dynamic types whose default stand-in's diff never sees a change (see quietTenantSweep). */
+export const QUIET_TYPES: ReadonlySet<string> = new Set([SWEEP_TYPE]);

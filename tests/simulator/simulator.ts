@@ -4,7 +4,7 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type { RegisterResourceOutputsRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { loadSerializedProvider } from "../support/dynamicProvider";
 import { OfflineEngine, type InvokeHandler } from "../../cli/plan/offlineEngine";
-import { defaultFaker, type FakeContext, type Faker, type Issuer } from "./fakes";
+import { DEFAULT_ISSUERS, QUIET_TYPES, defaultFaker, type FakeContext, type Faker, type Issuer } from "./fakes";
 import { randomDeleteOrder } from "./deleteOrder";
 import { currentMockMonitor, pendingLabels, withFreshStore, withRpcCounting, withoutStackCapture, type MonitorLike, type RpcCounts } from "./pulumiInternals";
 import { SeededRandom, deriveSeed } from "./random";
@@ -57,9 +57,13 @@ export interface SimulatorOptions {
     /**
      * Stand-ins for dynamic providers, by type token (e.g. fakeCertificateIssuer() for
      * `pulumi-nodejs:dynamic/vendor-connections:Certificate`). Dynamic types not listed run their
-     * real provider, loaded from the serialized `__provider` text as Pulumi's host does.
+     * real provider, loaded from the serialized `__provider` text as Pulumi's host does, except
+     * those with a default stand-in (DEFAULT_ISSUERS: the sweep, which needs a tenant); list such a
+     * type with `undefined` to run its real provider.
      */
-    readonly issuers?: Readonly<Record<string, Issuer>>;
+    readonly issuers?: Readonly<Record<string, Issuer | undefined>>;
+    /** Called for every resource version a run deletes (also the old half of a replacement), after the provider's delete. */
+    readonly onDelete?: (version: ResourceVersion) => void;
     /**
      * For dynamic resources run by their real provider, ask the provider (check, then diff) what a
      * change means, as the engine does: `changes: false` is a same, non-empty `replaces` a replace,
@@ -266,7 +270,8 @@ export class DeployError extends Error {
 }
 
 // Mutable twin of ResourceVersion, with the wire-form outputs the mock hands back on a same.
-interface VersionRecord extends Omit<ResourceVersion, "outputs" | "secretOutputs" | "deletedAt" | "deletedIn" | "deletedStep" | "endedBy"> {
+interface VersionRecord extends Omit<ResourceVersion, "inputs" | "outputs" | "secretOutputs" | "deletedAt" | "deletedIn" | "deletedStep" | "endedBy"> {
+    inputs: PropertyMap;
     outputs: PropertyMap;
     secretOutputs: readonly string[];
     deletedAt?: Date;
@@ -752,7 +757,7 @@ export class DeploySimulator {
             throw new Error(`Resource '${urn}' depends on '${this.urnOf(skippedDependency)}' which was not specified in --target list.`);
         }
 
-        const issuer = dynamic ? this.options.issuers?.[type] : undefined;
+        const issuer = dynamic ? this.issuerFor(type) : undefined;
         const realProvider = dynamic && !issuer;
         const decision = await this.decide(ctx, type, prev, effectiveInputs, options, custom, realProvider);
         const record = (result: RegistrationResult, version: VersionRecord): resproto.RegisterResourceResponse => {
@@ -763,6 +768,12 @@ export class DeploySimulator {
         };
 
         if (prev && decision.kind === "same") {
+            if (decision.checked) {
+                // The engine keeps the outputs of a same and stores the new inputs, as check returned
+                // them: a provider whose diff saw no change in changed inputs is asked with these next.
+                prev.inputs = decision.checked;
+                prev.wireInputs = effectiveInputs;
+            }
             return record("same", prev);
         }
         if (prev && decision.kind === "replace" && (prev.options.protect || options.protect)) {
@@ -889,6 +900,9 @@ export class DeploySimulator {
             return { kind: "create", changed: [], deleteBeforeReplace: false };
         }
         const changed = changedKeys(prev.wireInputs, wireInputs, new Set([PROVIDER_KEY]));
+        if (QUIET_TYPES.has(type) && this.issuerFor(type) === DEFAULT_ISSUERS[type]) {
+            return { kind: "same", changed: [], deleteBeforeReplace: false };
+        }
         const replaceOnChanges = options.replaceOnChanges;
         const forcesReplace = changed.some((k) => replaceOnChanges.includes("*") || replaceOnChanges.includes(k));
         if (!(realProvider && this.options.consultProviderDiff)) {
@@ -1022,6 +1036,10 @@ export class DeploySimulator {
         return run;
     }
 
+    private issuerFor(type: string): Issuer | undefined {
+        return this.options.issuers && type in this.options.issuers ? this.options.issuers[type] : DEFAULT_ISSUERS[type];
+    }
+
     private nextGeneration(key: string): number {
         const generation = this.generations.get(key) ?? 0;
         this.generations.set(key, generation + 1);
@@ -1040,13 +1058,13 @@ export class DeploySimulator {
     }
 
     private async destroy(ctx: RunContext, version: VersionRecord): Promise<void> {
-        if (!version.dynamic || this.options.issuers?.[version.type]) {
-            return;
+        if (version.dynamic && !this.issuerFor(version.type)) {
+            const provider = this.provider(ctx, String(unwrapSecrets(version.wireOutputs[PROVIDER_KEY])));
+            if (provider.delete) {
+                await provider.delete(version.id ?? "", plainWithProvider(version));
+            }
         }
-        const provider = this.provider(ctx, String(unwrapSecrets(version.wireOutputs[PROVIDER_KEY])));
-        if (provider.delete) {
-            await provider.delete(version.id ?? "", plainWithProvider(version));
-        }
+        this.options.onDelete?.(version);
     }
 }
 

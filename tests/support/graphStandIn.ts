@@ -64,7 +64,7 @@ export interface StoredServicePrincipal {
     accountEnabled: boolean;
     keyCredentials: StoredKeyCredential[];
     passwordCredentials: StoredPassword[];
-    appRoleAssignments: { id: string; appRoleId: string; resourceId: string; resourceDisplayName: string; principalId: string }[];
+    appRoleAssignments: { id: string; appRoleId: string; resourceId: string; resourceDisplayName: string; principalId: string; createdDateTime?: string }[];
     owners: StoredOwner[];
 }
 
@@ -135,8 +135,21 @@ export async function testCertificate(commonName: string): Promise<TestCertifica
     });
 }
 
+/** A Key Vault secret's current version, as the stand-in vault holds it. */
+export interface StoredSecret {
+    enabled: boolean;
+    tags: Record<string, string>;
+    value: string;
+}
+
 export class GraphStandIn {
     readonly tenant: StandInTenant = { applications: new Map(), servicePrincipals: new Map(), oauth2PermissionGrants: [] };
+    /**
+     * A Key Vault at the same origin, for what verify reads of it: Get Secrets (`GET /secrets`,
+     * attributes and tags, never values: https://learn.microsoft.com/rest/api/keyvault/secrets/get-secrets/get-secrets)
+     * and, so that a test can tell it was never asked, Get Secret (`GET /secrets/{name}`, with the value).
+     */
+    readonly vaultSecrets = new Map<string, StoredSecret>();
     readonly requests: RecordedRequest[] = [];
     /** The scopes every token request asked for. */
     readonly scopesAsked: string[][] = [];
@@ -185,6 +198,11 @@ export class GraphStandIn {
     /** A TokenCredential whose token the stand-in refuses (expired, another audience...). */
     refusedCredential(): TokenCredential {
         return this.credentialFor(`refused-${randomUUID()}`);
+    }
+
+    /** The CA certificate (PEM) and the valid token, for a client in another process (which cannot share the agent or credential objects). */
+    forChildProcess(): { caPem: string; token: string } {
+        return { caPem: this.caPem, token: this.token };
     }
 
     /** True when `text` contains any token this stand-in handed out: for asserting that none leaks. */
@@ -258,6 +276,10 @@ export class GraphStandIn {
         }
         if (bearer !== "valid") {
             return reply(401, graphError("InvalidAuthenticationToken", "Access token validation failure. Invalid audience."));
+        }
+        if (url.pathname === "/secrets" || url.pathname.startsWith("/secrets/")) {
+            const [status, payload] = this.vault(method, url);
+            return reply(status, payload);
         }
         if (!url.pathname.startsWith("/v1.0/")) {
             return reply(400, graphError("BadRequest", "Invalid version."));
@@ -350,6 +372,25 @@ export class GraphStandIn {
             }
         }
         return [405, graphError("Request_BadRequest", `${method} ${path} is not supported by the stand-in.`)];
+    }
+
+    private vault(method: string, url: URL): [number, unknown?] {
+        if (method !== "GET" || url.searchParams.get("api-version") === null) {
+            return [400, { error: { code: "BadParameter", message: "The stand-in vault answers GET with an api-version only." } }];
+        }
+        const name = url.pathname.split("/")[2];
+        if (name !== undefined) {
+            const secret = this.vaultSecrets.get(decodeURIComponent(name));
+            return secret ? [200, { id: `${this.origin}/secrets/${name}/1`, value: secret.value, attributes: { enabled: secret.enabled }, tags: secret.tags }] : notFound(name);
+        }
+        const items = [...this.vaultSecrets].map(([secretName, { enabled, tags }]) => ({
+            id: `${this.origin}/secrets/${secretName}`,
+            attributes: { enabled },
+            tags,
+            contentType: "application/x-pkcs12",
+        }));
+        const { value, "@odata.nextLink": nextLink } = this.page(items, url) as { value: unknown[]; "@odata.nextLink"?: string };
+        return [200, { value, nextLink: nextLink ?? null }];
     }
 
     private grants(method: string, id: string | undefined, url: URL): [number, unknown?] {

@@ -79,6 +79,25 @@ describe("the sweep planner", () => {
         assert.deepEqual(planSweep(declared, found, { application: [PENDING_THUMBPRINT.toLowerCase()], servicePrincipal: [] }).operations, []);
     });
 
+    it("does not keep a pending certificate issued before the revocation cutoff, nor a copy of it under another keyId", () => {
+        const issued = (keyId: string, notBefore: string): LiveKeyCredential => ({ ...key(keyId, PENDING_THUMBPRINT), certificateNotBefore: notBefore });
+        const found = live({
+            application: { keyCredentials: [key("k-declared", DECLARED_THUMBPRINT), issued("k-pending", "2026-12-01T00:00:00Z"), issued("k-copy", "2026-12-01T00:00:00Z")] },
+        });
+        const pending = { application: [PENDING_THUMBPRINT], servicePrincipal: [] };
+        const revoked = planSweep(declared, found, { ...pending, revokedBefore: "2026-12-15T08:00:00.600Z" });
+        assert.deepEqual(
+            revoked.strays.map((s) => [s.id, /revoked: issued before the cutoff$/.test(s.description)]),
+            [
+                ["k-copy", true],
+                ["k-pending", true],
+            ],
+        );
+        // Issued at the cutoff (truncated to the second, as the schedule starts it): kept.
+        const after = live({ application: { keyCredentials: [key("k-declared", DECLARED_THUMBPRINT), issued("k-pending", "2026-12-15T08:00:00Z")] } });
+        assert.deepEqual(planSweep(declared, after, { ...pending, revokedBefore: "2026-12-15T08:00:00.600Z" }).operations, []);
+    });
+
     it("thumbprint of a key: the SHA-1 of the certificate bytes Graph returns, in uppercase hex", () => {
         assert.equal(thumbprintOfKey(Buffer.from("abc").toString("base64")), "A9993E364706816ABA3E25717850C26C9CD0D89D");
     });

@@ -76,7 +76,7 @@ describe("VendorConnection switched from certificates to federation, across depl
 
         // Every resource of the other connection was declared again unchanged.
         const others = first.creates.filter((r) => r.name === "other" || r.name.startsWith("other-"));
-        assert.equal(others.length, 9, others.map((r) => r.name).join(", "));
+        assert.equal(others.length, 10, others.map((r) => r.name).join(", "));
         assert.deepEqual(named(run.sames.filter((r) => r.name === "other" || r.name.startsWith("other-"))), named(others));
         assert.deepEqual(
             sim.resourcesAt(LATER, T.secret).map((v) => v.name),

@@ -28,6 +28,7 @@ describe("VendorConnection credential: federated (workload identity federation)"
                 `${T.consent} backup-consent-MicrosoftGraph-User.Read.All`,
                 `${T.servicePrincipal} backup-sp`,
                 `${T.connection} backup`,
+                `${T.sweep} backup-sweep`,
             ].sort(),
         );
         assert.deepEqual(h.mocks.one(T.federated, "backup-federated").inputs, {

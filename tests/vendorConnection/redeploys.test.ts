@@ -37,8 +37,8 @@ describe("VendorConnection across deploys", function () {
         assert.ok(run.ok, run.error?.message);
         const component = run.registered.find((r) => r.type === T.connection)!;
         const children = run.registered.filter((r) => r !== component && !r.type.startsWith("pulumi:"));
-        // app, sp, 2 certificates, 2 key credentials, secret, reader, consent, named location, policy
-        assert.equal(children.length, 11, children.map((c) => c.key).join(", "));
+        // app, sp, 2 certificates, 2 key credentials, secret, reader, consent, named location, policy, sweep
+        assert.equal(children.length, 12, children.map((c) => c.key).join(", "));
         for (const child of children) {
             assert.equal(child.parent, component.key, `${child.type} ${child.name}`);
         }

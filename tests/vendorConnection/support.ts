@@ -18,6 +18,7 @@ export const T = {
     policy: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
     systemTopic: "azure-native:eventgrid:SystemTopic",
     subscription: "azure-native:eventgrid:SystemTopicEventSubscription",
+    sweep: "pulumi-nodejs:dynamic/vendor-connections:Sweep",
 } as const;
 
 export const VAULT_ID = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg-vendors/providers/Microsoft.KeyVault/vaults/kv-vendors`;

@@ -17,6 +17,7 @@ const T = {
     secret: "azure-native:keyvault:Secret",
     consent: "azuread:index/appRoleAssignment:AppRoleAssignment",
     roleAssignment: "azure-native:authorization:RoleAssignment",
+    sweep: "pulumi-nodejs:dynamic/vendor-connections:Sweep",
 };
 
 const GRAPH = "00000003-0000-0000-c000-000000000000";
@@ -75,6 +76,7 @@ describe("VendorConnection", function () {
                 `${T.secret} acme-secret`,
                 `${T.connection} acme`,
                 `${T.certificate} acme-cert-b`,
+                `${T.sweep} acme-sweep`,
             ].sort(),
         );
 
@@ -290,14 +292,16 @@ describe("VendorConnection", function () {
         );
     });
 
-    it("declares no consent assignments (and reads no API) when grantConsent is false, but still asks for the permissions", async () => {
+    it("declares no consent assignments when grantConsent is false, but still asks for the permissions, and its sweep keeps an admin's grant of them", async () => {
         await declare("acme", { grantConsent: false });
         assert.deepEqual(mocks.ofType(T.consent), []);
-        // Only who is deploying (an owner of what it creates); no API's roles.
+        // Who is deploying (an owner of what it creates), and the API whose roles an admin may
+        // grant in the portal: the sweep must tell that grant from a stray assignment.
         assert.deepEqual(
             mocks.invokes.map((i) => i.token),
-            ["azuread:index/getClientConfig:getClientConfig"],
+            ["azuread:index/getClientConfig:getClientConfig", "azuread:index/getServicePrincipal:getServicePrincipal"],
         );
+        assert.deepEqual((mocks.one(T.sweep, "acme-sweep").inputs.declared as { consent: unknown }).consent, [{ resourceId: fakeGuid(`sp:${GRAPH}`), appRoleId: USER_READ_ALL }]);
         // An admin's "Grant admin consent" in the portal grants what the application asks for.
         assert.deepEqual(mocks.one(T.application, "acme-app").inputs.requiredResourceAccesses, [{ resourceAppId: GRAPH, resourceAccesses: [{ id: USER_READ_ALL, type: "Role" }] }]);
     });
@@ -413,7 +417,7 @@ describe("VendorConnection in preview", function () {
     it("declares the same resources in preview (unknown outputs) as in an update: nothing is declared inside apply", async () => {
         const update = await declareOnce(false);
         const preview = await declareOnce(true);
-        assert.equal(update.names.length, 11);
+        assert.equal(update.names.length, 12);
         assert.deepEqual(preview.names, update.names);
     });
 

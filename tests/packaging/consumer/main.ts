@@ -25,6 +25,22 @@ function runSerializedProvider(serialized: string, inputs: Record<string, unknow
 }
 
 const declared: string[] = [];
+let sweepRuntime: string | undefined;
+
+/**
+ * The sweep reads a tenant, which this program has none of (tests/sweep/provider.test.ts runs it
+ * against a stand-in Graph). What it needs from the package is checked here as its provider does
+ * it: the runtime, by the package's exported name, from the project directory, loading with its
+ * Azure dependencies as this project installed them.
+ */
+function loadSweepRuntime(): { id: string; state: Record<string, unknown> } {
+    const fromProject = createRequire(join(process.cwd(), "vendor-connections-sweep.js"));
+    sweepRuntime = fromProject.resolve("vendor-connections/sweep-provider-runtime");
+    if (typeof fromProject(sweepRuntime).runSweep !== "function") {
+        throw new Error(`${sweepRuntime} has no runSweep`);
+    }
+    return { id: "sweep-id", state: { strays: [], removed: [], missing: [] } };
+}
 
 /** The directory and version of every copy of the Pulumi SDK this process loaded a module of. */
 function loadedSdkCopies(): { dir: string; version: string }[] {
@@ -51,6 +67,9 @@ function loadedSdkCopies(): { dir: string; version: string }[] {
 const mocks: pulumi.runtime.Mocks = {
     async newResource(args) {
         declared.push(args.type);
+        if (args.type === "pulumi-nodejs:dynamic/vendor-connections:Sweep") {
+            return loadSweepRuntime();
+        }
         if (args.type.startsWith("pulumi-nodejs:dynamic")) {
             const { __provider: serialized, ...inputs } = args.inputs;
             const created = await runSerializedProvider(serialized, inputs);
@@ -112,7 +131,9 @@ async function main(): Promise<void> {
     ]);
     // Registrations are answered asynchronously: list them once the program has nothing left to do.
     process.once("beforeExit", () => {
-        console.log(JSON.stringify({ vaultUri, tenantId, secretName, secretUri, certificates, declared: [...new Set(declared)].sort(), sdkCopies: loadedSdkCopies() }));
+        console.log(
+            JSON.stringify({ vaultUri, tenantId, secretName, secretUri, certificates, declared: [...new Set(declared)].sort(), sdkCopies: loadedSdkCopies(), sweepRuntime }),
+        );
     });
 }
 
