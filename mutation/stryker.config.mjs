@@ -30,6 +30,7 @@ export const scope = [
             "components/vendorConnection/notifyPlan.ts",
         ],
         tests: [
+            "tests/vendorConnection/plan.test.ts",
             "tests/networkRules.test.ts",
             "tests/config/stackConfig.test.ts",
             "tests/config/defenseSettings.test.ts",

@@ -2,7 +2,8 @@
 // After `stryker run`: each mutated file's score by Stryker's count (killed and timed out, over
 // those plus survived and not covered), and every mutant that survived which mutation/equivalent.json
 // does not explain. Exits 1 when a file scores under the bar or a survivor is unexplained, and
-// names equivalent.json entries that no longer match a survivor (the code changed: review them).
+// names equivalent.json entries that no longer match a survivor (the code changed: review them);
+// a run over some files only (stryker run ... --mutate <file>) is judged on those files.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -73,7 +74,7 @@ for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a]
     }
 }
 console.table(rows);
-const stale = equivalents.filter((e) => !used.has(e));
+const stale = equivalents.filter((e) => e.file in report.files && !used.has(e));
 if (stale.length > 0) {
     console.log("mutation/equivalent.json entries that match no survivor (killed now, or the code changed; remove or update them):");
     stale.forEach((e) => console.log(`  ${e.file} ${e.mutator}: ${e.original} -> ${e.replacement}`));
