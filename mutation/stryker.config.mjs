@@ -54,7 +54,14 @@ export const scope = [
     },
     {
         mutate: ["components/vault/validation.ts", "components/vault/firewall.ts"],
-        tests: ["tests/vault/firewall.test.ts", "tests/vault/vendorVault.test.ts", "tests/config/stackConfig.test.ts", "tests/config/defenseSettings.test.ts"],
+        tests: [
+            "tests/vault/validation.test.ts",
+            "tests/vault/firewall.test.ts",
+            "tests/vault/vendorsReachVault.test.ts",
+            "tests/vault/vendorVault.test.ts",
+            "tests/config/stackConfig.test.ts",
+            "tests/config/defenseSettings.test.ts",
+        ],
     },
 ];
 

@@ -215,6 +215,11 @@ describe("resolvePermissions", () => {
             issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["Froup.Read.All"] }], AT)),
             [`${AT}[0].roles[0]: "Froup.Read.All" is not an application permission of MicrosoftGraph. Did you mean "Group.Read.All"?`],
         );
+        // Across the whole catalog, not only the roles that share the misspelt name's first letter.
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["ser.Read.All"] }], AT)),
+            [`${AT}[0].roles[0]: "ser.Read.All" is not an application permission of MicrosoftGraph. Did you mean "User.Read.All" or "Sites.Read.All"?`],
+        );
     });
 
     it("says which API a role belongs to when it is listed under the other one", () => {
@@ -349,6 +354,8 @@ describe("app role values and suggestions", () => {
             [`${AT}[0].roles[0]: "Sites.Readall" is not an application permission of MicrosoftGraph. Did you mean "Sites.Read.All"?`],
         );
         assert.deepEqual(closeMatches("full_acces_as_app", Object.keys(Office365ExchangeOnline.roles)), ["full_access_as_app"]);
+        // Three at most, although a fourth (User.Read.All) is within reach too.
+        assert.deepEqual(closeMatches("otes.Read.All", Object.keys(MicrosoftGraph.roles)), ["Notes.Read.All", "Sites.Read.All", "Files.Read.All"]);
         assert.deepEqual(closeMatches("Completely.Different.Thing", Object.keys(MicrosoftGraph.roles)), []);
     });
 });
