@@ -334,6 +334,27 @@ describe("isBroadRole", () => {
         }
         assert.equal(isBroadRole(GRAPH, "Bookings.ReadWrite.All"), true, "an un-catalogued role of a well-known API");
     });
+
+    it("judges a role's whole name: an API's own role whose name only contains a broad one is not flagged for it", () => {
+        const own = "11111111-2222-3333-4444-555555555555";
+        for (const role of [
+            "no_full_access_as_app",
+            "full_access_as_app_readonly",
+            "Widgets.ReadWrite.AllOwned",
+            "Widgets.Manage.AllOwned",
+            "Widgets.ReadWrite.DirectoryOwned",
+            "Contoso.Mail.Send",
+            "Mail.SendDigest",
+            "Contoso.Mail.Read",
+            "Mail.ReadStatistics",
+            "Contoso.MailboxSettings.ReadWrite",
+            "MailboxSettings.ReadWriteOwn",
+            "Contoso.Files.Read.All",
+            "Files.Read.AllOwned",
+        ]) {
+            assert.deepEqual(roleBreadth(own, role), { broad: false }, role);
+        }
+    });
 });
 
 describe("app role values and suggestions", () => {
