@@ -139,8 +139,9 @@ const typeAwareRules = {
 };
 
 export default defineConfig(
-    // Build output, installed packages and local experiments are not the repository's code.
-    globalIgnores(["dist/", "node_modules/", "scratch/", ".tmp/"]),
+    // Build output, installed packages, local experiments and `npm run mutation`'s sandbox copies
+    // and reports are not the repository's code.
+    globalIgnores(["dist/", "node_modules/", "scratch/", ".tmp/", ".stryker-tmp/", "reports/"]),
     {
         files: ["**/*.ts", "**/*.js", "**/*.mjs"],
         linterOptions: { reportUnusedDisableDirectives: "error" },

@@ -66,7 +66,12 @@ export interface ConnectionPlan {
 // Key Vault object names: 1-127 letters, digits and hyphens
 // (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers).
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
-const KNOWN_SETTINGS = [
+/**
+ * Every setting the judgement reads, besides `owners`: the key a judgement is kept under covers
+ * exactly these, so a setting missing here would let two different settings share one plan
+ * (tests/vendorConnection/plan.test.ts holds it equal to the stack config's settings).
+ */
+export const JUDGED_SETTINGS: readonly string[] = [
     "permissions",
     "grantConsent",
     "certificate",
@@ -131,7 +136,7 @@ let judgements = 0;
  * out: it cannot change the plan. Unknown keys are left out too; they never reach a plan.
  */
 function judgementKey(name: string, settings: ConnectionSettings, now: Date): string {
-    const judgedSettings = Object.fromEntries([...KNOWN_SETTINGS, "owners"].map((key) => [key, canonical((settings as unknown as Record<string, unknown>)[key])]));
+    const judgedSettings = Object.fromEntries([...JUDGED_SETTINGS, "owners"].map((key) => [key, canonical((settings as unknown as Record<string, unknown>)[key])]));
     return JSON.stringify([name, now.getTime(), judgedSettings]);
 }
 

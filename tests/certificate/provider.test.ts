@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { CertificateInputs, INPUT_NAMES, UNKNOWN } from "../../components/certificate/inputs";
+import { CertificateInputs, INPUT_NAMES, UNKNOWN, toCertificateRequest } from "../../components/certificate/inputs";
 import { CertificateOutputs, certificateProvider } from "../../components/certificate/provider";
 
 // The provider's check and diff, called in process. The serialized form, and create with a real
@@ -78,6 +78,8 @@ describe("certificate provider", () => {
             assert.equal((await certificateProvider.diff!("AB", defaults, news)).changes, false);
             assert.deepEqual((await certificateProvider.diff!("AB", { ...state, keySize: 2048 }, { ...news, keySize: 2048 })).replaces, []);
             assert.deepEqual((await diff({ ...inputs, organization: undefined })).replaces, ["organization"]);
+            // A state that recorded the omission as null, as the engine may, is the default too.
+            assert.equal((await certificateProvider.diff!("AB", { ...state, keySize: null as unknown as number }, { ...inputs, keySize: 2048 })).changes, false);
         });
     });
 
@@ -93,6 +95,10 @@ describe("certificate provider", () => {
             { news: { commonName: "" }, property: "commonName", reason: "must not be empty." },
             { news: { identity: "" }, property: "identity", reason: 'must be a non-empty string; got "".' },
             { news: { identity: undefined }, property: "identity", reason: "must be a non-empty string; got nothing." },
+            { news: { identity: "   " }, property: "identity", reason: 'must be a non-empty string; got "   ".' },
+            { news: { notBefore: undefined }, property: "notBefore", reason: "must be an RFC 3339 instant in UTC at whole seconds, like 2026-01-01T00:00:00Z; got nothing." },
+            // A YAML slip that nests the instant in a list is not an instant, whatever its text.
+            { news: { notBefore: ["2026-03-01T00:00:00Z"] }, property: "notBefore", reason: /got \["2026-03-01T00:00:00Z"\]\.$/ },
             {
                 news: { notBefore: "2026-03-01" },
                 property: "notBefore",
@@ -140,6 +146,25 @@ describe("certificate provider", () => {
                 failures?.map((f) => f.property),
                 ["keySize", "notAfter"],
             );
+        });
+    });
+
+    describe("the request create hands the engine", () => {
+        it("is the checked inputs, dates as instants, the key size's default spelled out, organization only when given", () => {
+            assert.deepEqual(toCertificateRequest(inputs), {
+                commonName: "acme",
+                organization: "Acme Backup Ltd",
+                keySize: 3072,
+                notBefore: new Date("2026-03-01T00:00:00Z"),
+                notAfter: new Date("2026-03-15T00:00:00Z"),
+            });
+            const { organization: _organization, ...plain } = inputs;
+            assert.deepEqual(toCertificateRequest({ ...plain, keySize: undefined }), {
+                commonName: "acme",
+                keySize: 2048,
+                notBefore: new Date("2026-03-01T00:00:00Z"),
+                notAfter: new Date("2026-03-15T00:00:00Z"),
+            });
         });
     });
 

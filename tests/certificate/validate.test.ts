@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { IssueCertificateOptions, KEY_SIZES, MAX_LIFETIME_DAYS, issueCertificate } from "../../components/certificate";
-import { issueOptionIssues } from "../../components/certificate/validate";
+import { issueOptionIssues, validateIssueOptions } from "../../components/certificate/validate";
 import { ValidationError } from "../../components/errors";
 
 // Bad options throw an Error naming the option and what is allowed. None of these reaches key
@@ -29,6 +29,7 @@ describe("issueCertificate option validation", () => {
     const cases: { name: string; options: Record<string, unknown>; path: string; message: string | RegExp }[] = [
         { name: "a key size not in the list", options: { keySize: 1024 }, path: "keySize", message: "1024 is not allowed; use 2048, 3072 or 4096." },
         { name: "a key size given as text", options: { keySize: "2048" }, path: "keySize", message: '"2048" is not allowed; use 2048, 3072 or 4096.' },
+        { name: "a key size that is not a number", options: { keySize: NaN }, path: "keySize", message: "NaN is not allowed; use 2048, 3072 or 4096." },
         { name: "an empty commonName", options: { commonName: "" }, path: "commonName", message: "must not be empty." },
         { name: "a blank commonName", options: { commonName: "   " }, path: "commonName", message: "must not be empty." },
         { name: "a missing commonName", options: { commonName: undefined }, path: "commonName", message: "must be a string; got undefined." },
@@ -45,6 +46,24 @@ describe("issueCertificate option validation", () => {
             options: { organization: "\uDC00Contoso" },
             path: "organization",
             message: "is not well-formed Unicode (it holds a lone UTF-16 surrogate); use the text's proper characters.",
+        },
+        {
+            name: "a commonName with a high surrogate before a plain character",
+            options: { commonName: "\uD800acme" },
+            path: "commonName",
+            message: "is not well-formed Unicode (it holds a lone UTF-16 surrogate); use the text's proper characters.",
+        },
+        {
+            name: "an organization with a low surrogate after a plain character",
+            options: { organization: "Contoso\uDC00" },
+            path: "organization",
+            message: "is not well-formed Unicode (it holds a lone UTF-16 surrogate); use the text's proper characters.",
+        },
+        {
+            name: "a notAfter after year 9999",
+            options: { notBefore: new Date("9999-06-01T00:00:00Z"), notAfter: new Date("+010000-01-02T00:00:00Z") },
+            path: "notAfter",
+            message: "+010000-01-02T00:00:00.000Z cannot be encoded in a certificate; use a year from 1950 to 9999.",
         },
         {
             name: "notAfter equal to notBefore",
@@ -98,6 +117,34 @@ describe("issueCertificate option validation", () => {
             issues.map((i) => i.path),
             ["commonName", "keySize", "notAfter"],
         );
+    });
+
+    it("accepts the bounds themselves: 64 characters, 397 days to the second, the end of 9999, characters outside the BMP", () => {
+        const lastDay = new Date("9999-12-31T00:00:00Z");
+        for (const options of [
+            { commonName: "x".repeat(64), organization: "y".repeat(64) },
+            { notAfter: new Date(start.getTime() + MAX_LIFETIME_DAYS * DAY) },
+            { notBefore: new Date(lastDay.getTime() - DAY), notAfter: lastDay },
+            { commonName: "Acme \u{1F510} Backup", organization: "\u{10400}" },
+        ]) {
+            assert.deepEqual(issueOptionIssues({ ...valid, ...options }), [], JSON.stringify(options));
+        }
+    });
+
+    it("resolves valid options to the request: whole seconds, the default key size, organization only when given", () => {
+        assert.deepEqual(validateIssueOptions({ commonName: "acme", notBefore: new Date("2026-03-01T00:00:00.900Z"), notAfter: new Date("2026-03-15T00:00:00.100Z") }), {
+            commonName: "acme",
+            keySize: 2048,
+            notBefore: new Date("2026-03-01T00:00:00Z"),
+            notAfter: new Date("2026-03-15T00:00:00Z"),
+        });
+        assert.deepEqual(validateIssueOptions({ ...valid, organization: "Acme Backup Ltd", keySize: 4096 }), {
+            commonName: "acme",
+            organization: "Acme Backup Ltd",
+            keySize: 4096,
+            notBefore: valid.notBefore,
+            notAfter: valid.notAfter,
+        });
     });
 
     it("accepts every allowed key size and the default", () => {

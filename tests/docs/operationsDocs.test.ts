@@ -5,7 +5,8 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { parseDuration } from "../../components/rotation";
 import { connectionSchema, vaultSchema } from "../../cli/config/schema";
-import { CONFIG_KEYS } from "../../cli/config";
+import { CONFIG_KEYS, parseStackConfig } from "../../cli/config";
+import { planConnection } from "../../components/vendorConnection";
 import { DEPLOY_INSTANT_VARIABLE } from "../../components/vendorConnection/clock";
 import { exampleConfig } from "../support/exampleStack";
 import { codeBlocks, markdownSection } from "../support/markdown";
@@ -92,13 +93,22 @@ describe("README and docs/", () => {
         );
     }
 
-    it("the runbook's cutoff line is valid config for the connection it names", () => {
+    it("the runbook's cutoff line, applied to the connection it names, leaves it no certificate issued before the cutoff, and no overlap", () => {
         const [snippet] = codeBlocks(markdownSection("docs/operations.md", "Compromise runbook"), "yaml");
         const connections = parse(snippet)["vendor-connections:connections"];
         const [name] = Object.keys(connections);
         const example = exampleConfig()["vendor-connections:connections"];
         assert.ok(name in example, `the runbook names ${name}, which the example stack does not have`);
-        assert.match(connections[name].revokeIssuedBefore, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+        // What the runbook's deploy plans, an hour after the cutoff it sets.
+        const cutoff = new Date(connections[name].revokeIssuedBefore);
+        const deploy = new Date(cutoff.getTime() + 3_600_000);
+        const settings = { ...example[name], ...connections[name] };
+        assert.doesNotThrow(() => parseStackConfig({ vault: exampleConfig()["vendor-connections:vault"], connections: { ...example, [name]: settings } }, deploy));
+        const schedule = planConnection(name, settings, deploy, `connections.${name}`).schedule;
+        assert.ok(schedule, `${name} is a certificate connection`);
+        assert.deepEqual(schedule.revokeIssuedBefore, cutoff);
+        assert.equal(schedule.certificates.length, 1, "revocation allows no overlap");
+        assert.ok(schedule.certificates[0].notBefore.getTime() >= cutoff.getTime(), "the certificate left is issued at or after the cutoff");
     });
 
     it("the runbook's one-connection revocation targets the connection's component URN with its dependents, as the simulator's targeted test does", () => {

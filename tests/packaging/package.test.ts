@@ -80,7 +80,10 @@ describe("the packed package (npm pack), in a consumer project", function () {
             assert.ok(consumerRequire.resolve(`vendor-connections/dist/${providerModule}`));
         }
         // The Sweep's provider loads its compiled runtime by this exported name.
-        assert.equal(consumerRequire.resolve("vendor-connections/sweep-provider-runtime"), join(project.root, "node_modules", "vendor-connections", "dist", "sweep", "providerRuntime.js"));
+        assert.equal(
+            consumerRequire.resolve("vendor-connections/sweep-provider-runtime"),
+            join(project.root, "node_modules", "vendor-connections", "dist", "sweep", "providerRuntime.js"),
+        );
     });
 
     it("leaves the Pulumi SDKs to the consumer: peer dependencies, and one @pulumi/pulumi in its tree, the one the library and the providers resolve", () => {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { MicrosoftGraph, Office365ExchangeOnline, broadByName, findAppRole, findWellKnownApi, wellKnownApis } from "../../components/permissions";
+import { MicrosoftGraph, Office365ExchangeOnline, broadByName, findAppRole, findWellKnownApi, isGuid, wellKnownApis } from "../../components/permissions";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -147,5 +147,30 @@ describe("permission catalog", () => {
         assert.ok(Object.isFrozen(MicrosoftGraph));
         assert.ok(Object.isFrozen(MicrosoftGraph.roles));
         assert.ok(Object.isFrozen(MicrosoftGraph.roles["User.Read.All"]));
+    });
+
+    it("finds an API by its name or its display name, in any case and spacing, or by its client id; nothing else", () => {
+        for (const name of ["MicrosoftGraph", "microsoftgraph", "Microsoft Graph", "MICROSOFT  GRAPH", "00000003-0000-0000-C000-000000000000"]) {
+            assert.equal(findWellKnownApi(name), MicrosoftGraph, name);
+        }
+        for (const name of ["Office 365 Exchange Online", "Office 365 ExchangeOnline", "office365exchangeonline"]) {
+            assert.equal(findWellKnownApi(name), Office365ExchangeOnline, name);
+        }
+        for (const name of ["Graph", "MicrosoftGraph2", "x00000003-0000-0000-c000-000000000000", "00000003-0000-0000-c000-0000000000001", 42 as unknown as string]) {
+            assert.equal(findWellKnownApi(name), undefined, String(name));
+        }
+    });
+
+    it("a client id is a GUID and nothing around it", () => {
+        assert.equal(isGuid("00000003-0000-0000-c000-000000000000"), true);
+        assert.equal(isGuid("00000003-0000-0000-C000-000000000000"), true);
+        for (const bad of [
+            "{00000003-0000-0000-c000-000000000000}",
+            "00000003-0000-0000-c000-000000000000 ",
+            "urn:00000003-0000-0000-c000-000000000000",
+            "00000003000000000c000000000000000",
+        ]) {
+            assert.equal(isGuid(bad), false, bad);
+        }
     });
 });

@@ -161,10 +161,64 @@ describe("resolvePermissions", () => {
             issuesOf(() => resolvePermissions({} as any, AT)),
             [`${AT}: {} is not a list; use ${example}`],
         );
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions(null as any, AT)),
+            [`${AT}: is missing; list the application permissions to grant, ${example}`],
+        );
         // Component arguments have no config path: the argument's own name stands in.
         assert.deepEqual(
             issuesOf(() => resolvePermissions([], "")),
             [`permissions: must list at least one application permission, ${example}`],
+        );
+    });
+
+    it("says what is wrong with an entry's api and roles, whatever was written there", () => {
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        const issues = issuesOf(() =>
+            resolvePermissions(
+                [
+                    null,
+                    { roles: ["User.Read.All"] },
+                    { api: 42, roles: null },
+                    { api: "  ", roles: "User.Read.All" },
+                    { api: "MicrosoftGraph", roles: [undefined, 42, " ", Symbol("x"), 10n, cycle, () => "User.Read.All"] },
+                ] as any,
+                AT,
+            ),
+        );
+        const allowed = "use a well-known API (MicrosoftGraph or Office365ExchangeOnline) or an API's client id, a GUID such as 00000003-0000-0000-c000-000000000000.";
+        const notAValue = (shown: string, index: number) => `${AT}[4].roles[${index}]: ${shown} is not a permission value; use a value such as "User.Read.All".`;
+        assert.deepEqual(issues, [
+            `${AT}[0]: null is not a permission; use { api, roles }, e.g. { api: "MicrosoftGraph", roles: ["User.Read.All"] }.`,
+            `${AT}[1].api: is missing; ${allowed}`,
+            `${AT}[2].api: 42 is not an API; ${allowed}`,
+            `${AT}[2].roles: is missing; list the application permissions of this API to grant, e.g. ["User.Read.All"].`,
+            `${AT}[3].api: "  " is not an API; ${allowed}`,
+            `${AT}[3].roles: "User.Read.All" is not a list of permission values; use e.g. ["User.Read.All"].`,
+            notAValue("undefined", 0),
+            notAValue("42", 1),
+            notAValue('" "', 2),
+            notAValue("Symbol(x)", 3),
+            notAValue("10n", 4),
+            notAValue("<ref *1> { self: [Circular *1] }", 5),
+            notAValue("[Function (anonymous)]", 6),
+        ]);
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([{ api: "NotAnApi", roles: [] }], AT)),
+            [`${AT}[0].api: "NotAnApi" is neither a well-known API nor a client id; ${allowed}`, `${AT}[0].roles: must list at least one application permission of this API.`],
+        );
+    });
+
+    it("suggests a role of another resource when the resource itself is misspelt", () => {
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["Froup.Read.All"] }], AT)),
+            [`${AT}[0].roles[0]: "Froup.Read.All" is not an application permission of MicrosoftGraph. Did you mean "Group.Read.All"?`],
+        );
+        // Across the whole catalog, not only the roles that share the misspelt name's first letter.
+        assert.deepEqual(
+            issuesOf(() => resolvePermissions([{ api: "MicrosoftGraph", roles: ["ser.Read.All"] }], AT)),
+            [`${AT}[0].roles[0]: "ser.Read.All" is not an application permission of MicrosoftGraph. Did you mean "User.Read.All" or "Sites.Read.All"?`],
         );
     });
 
@@ -254,29 +308,52 @@ describe("isBroadRole", () => {
 
     it("judges roles the catalog does not list by their name", () => {
         const other = "11111111-2222-3333-4444-555555555555";
-        const cases: [string, boolean][] = [
-            ["full_access_as_app", true],
-            ["Things.ReadWrite.All", true],
-            ["Sites.FullControl.All", true],
-            ["Things.Manage.All", true],
-            ["RoleManagement.ReadWrite.Directory", true],
-            ["Mail.Read", true],
-            ["Mail.ReadBasic.All", true],
-            ["Mail.Send", true],
-            ["Calendars.ReadWrite", true],
-            ["MailboxSettings.ReadWrite", true],
-            ["Files.Read.All", true],
-            ["ChannelMessage.Read.All", true],
-            ["MailboxSettings.Read", false],
-            ["Things.Read.All", false],
-            ["Things.Read", false],
-            ["IMAP.AccessAsApp", false],
-            ["Sites.Selected", false],
+        // Each pattern with the reason a reviewer is shown, and lookalikes that stay narrow.
+        const cases: [string, string | undefined][] = [
+            ["full_access_as_app", "full access to every mailbox"],
+            ["Things.ReadWrite.All", "writes every object of its kind in the tenant"],
+            ["Sites.FullControl.All", "manages every object of its kind in the tenant"],
+            ["Things.Manage.All", "manages every object of its kind in the tenant"],
+            ["RoleManagement.ReadWrite.Directory", "changes directory-wide configuration"],
+            ["Mail.Read", "reaches every mailbox"],
+            ["Mail.ReadBasic.All", "reaches every mailbox"],
+            ["Mail.Send", "sends mail as any user"],
+            ["Calendars.ReadWrite", "reaches every mailbox"],
+            ["MailboxSettings.ReadWrite", "changes the settings of every mailbox"],
+            ["Files.Read.All", "reads content across the whole tenant"],
+            ["ChannelMessage.Read.All", "reads content across the whole tenant"],
+            ["MailboxSettings.Read", undefined],
+            ["Things.Read.All", undefined],
+            ["Things.Read", undefined],
+            ["IMAP.AccessAsApp", undefined],
+            ["Sites.Selected", undefined],
         ];
-        for (const [role, broad] of cases) {
-            assert.equal(isBroadRole(other, role), broad, role);
+        for (const [role, reason] of cases) {
+            assert.deepEqual(roleBreadth(other, role), reason === undefined ? { broad: false } : { broad: true, reason }, role);
+            assert.equal(isBroadRole(other, role), reason !== undefined, role);
         }
         assert.equal(isBroadRole(GRAPH, "Bookings.ReadWrite.All"), true, "an un-catalogued role of a well-known API");
+    });
+
+    it("judges a role's whole name: an API's own role whose name only contains a broad one is not flagged for it", () => {
+        const own = "11111111-2222-3333-4444-555555555555";
+        for (const role of [
+            "no_full_access_as_app",
+            "full_access_as_app_readonly",
+            "Widgets.ReadWrite.AllOwned",
+            "Widgets.Manage.AllOwned",
+            "Widgets.ReadWrite.DirectoryOwned",
+            "Contoso.Mail.Send",
+            "Mail.SendDigest",
+            "Contoso.Mail.Read",
+            "Mail.ReadStatistics",
+            "Contoso.MailboxSettings.ReadWrite",
+            "MailboxSettings.ReadWriteOwn",
+            "Contoso.Files.Read.All",
+            "Files.Read.AllOwned",
+        ]) {
+            assert.deepEqual(roleBreadth(own, role), { broad: false }, role);
+        }
     });
 });
 
@@ -298,6 +375,8 @@ describe("app role values and suggestions", () => {
             [`${AT}[0].roles[0]: "Sites.Readall" is not an application permission of MicrosoftGraph. Did you mean "Sites.Read.All"?`],
         );
         assert.deepEqual(closeMatches("full_acces_as_app", Object.keys(Office365ExchangeOnline.roles)), ["full_access_as_app"]);
+        // Three at most, although a fourth (User.Read.All) is within reach too.
+        assert.deepEqual(closeMatches("otes.Read.All", Object.keys(MicrosoftGraph.roles)), ["Notes.Read.All", "Sites.Read.All", "Files.Read.All"]);
         assert.deepEqual(closeMatches("Completely.Different.Thing", Object.keys(MicrosoftGraph.roles)), []);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { resolveRevocationCutoff } from "../../components/rotation";
+import { parseRevocationCutoff, resolveRevocationCutoff } from "../../components/rotation";
 import { assertOneIssue, validationIssues } from "./support";
 
 const NOW = new Date("2026-12-05T00:00:00Z");
@@ -35,5 +35,20 @@ describe("rotation: revocation cutoff", () => {
         );
         assert.match(issues[0].message, /in the future/);
         assert.match(issues[1].message, /is not a valid instant; use an RFC 3339 instant such as 2026-11-28T09:00:00Z\./);
+    });
+
+    it("reads a configured cutoff: a Date as given, RFC 3339 text as the instant it names, anything else refused at its path", () => {
+        assert.equal(parseRevocationCutoff(NOW, PATH), NOW);
+        assert.deepEqual(parseRevocationCutoff("2026-11-28T10:00:00+01:00", PATH), new Date("2026-11-28T09:00:00Z"));
+        for (const [bad, shown] of [
+            ["2026-11-28", '"2026-11-28"'],
+            [1_764_320_400_000, "1764320400000"],
+            [new Date(NaN), "null"],
+        ] as const) {
+            assert.deepEqual(
+                validationIssues(() => parseRevocationCutoff(bad, PATH)),
+                [{ path: PATH, message: `${shown} is not an RFC 3339 instant; use e.g. 2026-11-28T09:00:00Z.` }],
+            );
+        }
     });
 });

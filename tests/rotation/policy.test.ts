@@ -99,6 +99,7 @@ describe("rotation: certificate policy", () => {
             PATH,
             /^unknown keys "renew", "algorithm"; allowed keys: lifetime, renewBefore, keySize\.$/,
         );
+        assertOneIssue(() => resolve({ renew: "P5D" } as CertificatePolicyInput), PATH, /^unknown key "renew"; allowed keys: lifetime, renewBefore, keySize\.$/);
     });
 
     it("rejects a policy that is not a mapping", () => {
@@ -123,5 +124,10 @@ describe("rotation: certificate policy", () => {
             [`${PATH}.lifetime`, `${PATH}.renewBefore`],
         );
         assert.match(issues[1].message, /uses years/);
+        // With no lifetime to halve, the renewBefore range is stated in words.
+        assert.deepEqual(validationIssues(() => resolve({ lifetime: "P1M", renewBefore: "PT0S" }))[1], {
+            path: `${PATH}.renewBefore`,
+            message: "PT0S is not more than zero: without an overlap a rotation cuts the vendor off; use a duration of at least PT1S and at most half of lifetime.",
+        });
     });
 });

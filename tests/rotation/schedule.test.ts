@@ -119,6 +119,11 @@ describe("rotation: schedule", () => {
             ]);
         });
 
+        it("cutoff exactly at the previous window's start: nothing of that window predates it, so the vendor keeps the previous certificate as it is", () => {
+            const s = plain(schedule("2026-11-25T12:00:00Z", ["2026-11-03T00:00:00Z"]));
+            assert.deepEqual(s.certificates, [W1038, W1039]);
+        });
+
         it("cutoff long ago: changes nothing", () => {
             const s = plain(schedule("2026-11-25T12:00:00Z", ["2026-01-01T00:00:00Z"]));
             assert.deepEqual(s.certificates, [W1038, W1039]);
@@ -221,7 +226,22 @@ describe("rotation: schedule", () => {
     });
 
     it("rejects an invalid deploy instant as a programming error", () => {
-        assert.throws(() => scheduleCertificates({ policy, now: new Date(NaN) }), RangeError);
+        assert.throws(() => scheduleCertificates({ policy, now: new Date(NaN) }), { name: "RangeError", message: "scheduleCertificates: now is not a valid Date." });
+    });
+
+    it("rejects a policy resolveCertificatePolicy would not produce: no overlap, no window, or windows off whole seconds", () => {
+        const now = at("2026-12-05T00:00:00Z");
+        for (const bad of [
+            { ...policy, renewBeforeMs: 0 },
+            { ...policy, renewBeforeMs: -1000 },
+            { ...policy, lifetimeMs: policy.renewBeforeMs },
+            { ...policy, lifetimeMs: policy.lifetimeMs + 500 },
+        ]) {
+            assert.throws(() => scheduleCertificates({ policy: bad, now }), {
+                name: "RangeError",
+                message: "scheduleCertificates: policy was not produced by resolveCertificatePolicy.",
+            });
+        }
     });
 
     it("the continuity bound is tight: a gap of renewBefore plus 1 ms can outlive the certificate the vendor has", () => {

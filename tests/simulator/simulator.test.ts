@@ -57,11 +57,14 @@ describe("simulator: deploy runs", () => {
 
     it("records the options that matter and keeps secrets secret", async () => {
         const sim = new DeploySimulator();
-        const run = await sim.up(T0, toyProgram({ a: args("x", { protectSecret: false }) }));
+        const run = await sim.up(T0, toyProgram({ a: args("x", { protectSecret: true }) }));
         const secret = run.registered.find((r) => r.name === "a-secret");
         assert.ok(secret);
         assert.equal(secret.options.deleteBeforeReplace, true);
-        assert.equal(secret.options.protect, false);
+        // Set, so that the record is the registration's and not a default (what protect does:
+        // "refuses to replace or delete a protected resource" below).
+        assert.equal(secret.options.protect, true);
+        assert.equal(run.registered.find((r) => r.name === "a-token")?.options.protect, false);
         assert.deepEqual(secret.secretInputs, ["value"]);
         assert.equal(secret.inputs.value, SECRET_VALUE, "inputs are recorded unwrapped");
         assert.deepEqual(sim.one(THING_TYPE, "a-secret").secretOutputs, ["value"]);
@@ -449,10 +452,18 @@ describe("simulator: failures and isolation", () => {
         assert.equal(sim.find(TOKEN_TYPE, "a-token").length, 1);
     });
 
-    it("refuses to replace or delete a protected resource", async () => {
+    it("refuses to replace or delete a protected resource; the same runs without protect replace and delete it", async () => {
         const sim = new DeploySimulator();
         await sim.up(T0, toyProgram({ a: args("x", { protectSecret: true }) }));
-        await assert.rejects(sim.up(at(1), toyProgram({ a: args("x", { protectSecret: true, secretValue: "new" }) })), /protected/);
+        await assert.rejects(sim.up(at(1), toyProgram({ a: args("x", { protectSecret: true, secretValue: "new" }) })), /a-secret is protected and cannot be replaced/);
+        await assert.rejects(sim.up(at(2), toyProgram({})), /a-secret is protected and cannot be deleted/);
+
+        const unprotected = new DeploySimulator();
+        await unprotected.up(T0, toyProgram({ a: args("x") }));
+        const replaced = await unprotected.up(at(1), toyProgram({ a: args("x", { secretValue: "new" }) }));
+        assert.deepEqual(names(replaced.replaces), ["a-secret"]);
+        const deleted = await unprotected.up(at(2), toyProgram({}));
+        assert.deepEqual(names(deleted.deletes), resourcesOf("a"));
     });
 
     it("waits for resources declared inside an apply before the run ends", async () => {

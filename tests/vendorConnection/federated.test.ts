@@ -3,16 +3,9 @@ import { valueOf } from "../support/outputs";
 import { settle } from "../support/settle";
 import { fakeGuid } from "../support/fakes";
 import { issueLines } from "../support/validation";
-import { GRAPH_USER_READ, NOW, T, connectionHarness, names } from "./support";
+import { FEDERATION_ISSUER, GRAPH_USER_READ, NOW, T, connectionHarness, federated, names } from "./support";
 
-const ISSUER = "https://login.fabrikam.example/tenants/contoso";
-const federated = (overrides: Record<string, unknown> = {}) => ({
-    type: "federated" as const,
-    issuer: ISSUER,
-    subject: "backup-agent:contoso",
-    trustedFrom: "2026-11-02T09:00:00Z",
-    ...overrides,
-});
+const ISSUER = FEDERATION_ISSUER;
 
 describe("VendorConnection credential: federated (workload identity federation)", () => {
     const h = connectionHarness();

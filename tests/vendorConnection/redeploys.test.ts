@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { CERTIFICATE_TYPE, DeploySimulator, fakeCertificateIssuer } from "../simulator";
+import { CERTIFICATE_TYPE, DeployError, DeploySimulator, fakeCertificateIssuer } from "../simulator";
 import { FAKE_DEPLOYER_OBJECT_ID, FAKE_VAULT } from "../support/fakes";
 import { GRAPH_USER_READ, T } from "./support";
 
@@ -160,16 +160,23 @@ describe("VendorConnection across deploys", function () {
             );
         });
 
-        it("fails the deploy, naming the permission and what the API offers, when the tenant's API has no such role", async () => {
-            // The failure stops the update: what waits on the failed registration is never
-            // answered, and the run ends without waiting for it (the timeout only bounds a regression).
+        it("fails the deploy at once, naming the permission and what the API offers, when the tenant's API has no such role", async () => {
+            // The failure stops the update: what waits on the failed registration is never answered,
+            // and the run ends without waiting for it. A run that waited would end only at the
+            // simulator's deadline, adding "run did not settle" to the causes: the failure must be
+            // the missing role alone.
             const sim = simulator(tenant, 3_000);
-            await assert.rejects(
-                sim.up(IN_OVERLAP, connection(IN_OVERLAP, { permissions: [{ api: API, roles: ["Widgets.Write.All"] }] })),
-                new RegExp(
-                    `permissions: API ${API} has no application permission "Widgets\\.Write\\.All" in this tenant; it offers: Widgets\\.Read\\.All, Widgets\\.ReadWrite\\.All\\.`,
-                ),
-            );
+            await assert.rejects(sim.up(IN_OVERLAP, connection(IN_OVERLAP, { permissions: [{ api: API, roles: ["Widgets.Write.All"] }] })), (err: unknown) => {
+                assert.ok(err instanceof DeployError, String(err));
+                // Anchored at the end: a second cause would follow as "(and 1 other error(s): ...)".
+                assert.match(
+                    err.run.error?.message ?? "",
+                    new RegExp(
+                        `permissions: API ${API} has no application permission "Widgets\\.Write\\.All" in this tenant; it offers: Widgets\\.Read\\.All, Widgets\\.ReadWrite\\.All\\.$`,
+                    ),
+                );
+                return true;
+            });
         });
     });
 });

@@ -29,6 +29,17 @@ export const vault = { vaultId: VAULT_ID, vaultName: "kv-vendors", resourceGroup
 export const NOW = new Date("2026-12-05T09:00:00Z");
 export const GRAPH_USER_READ = [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }];
 
+export const FEDERATION_ISSUER = "https://login.fabrikam.example/tenants/contoso";
+
+/** A valid federated credential setting (a vendor's workload identity), with `overrides` applied. */
+export const federated = (overrides: Record<string, unknown> = {}) => ({
+    type: "federated" as const,
+    issuer: FEDERATION_ISSUER,
+    subject: "backup-agent:contoso",
+    trustedFrom: "2026-11-02T09:00:00Z",
+    ...overrides,
+});
+
 export function names(resources: readonly RecordedResource[]): string[] {
     return resources.map((r) => `${r.type} ${r.name}`).sort();
 }
