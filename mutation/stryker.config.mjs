@@ -57,6 +57,7 @@ export const scope = [
         tests: [
             "tests/vault/validation.test.ts",
             "tests/vault/firewall.test.ts",
+            "tests/vault/firewallPlan.test.ts",
             "tests/vault/vendorsReachVault.test.ts",
             "tests/vault/vendorVault.test.ts",
             "tests/config/stackConfig.test.ts",
