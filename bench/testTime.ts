@@ -9,9 +9,10 @@ import { elapsed, printTable, printVerdict } from "./measure";
 // clean clone, as a new contributor or CI first runs it. The clone is of the committed HEAD of this
 // repository, so uncommitted work in the tree neither helps nor hurts; `npm ci` runs first (timed
 // apart: it depends on the npm cache and the network, not on this project's tests).
-// Goal: `npm test` under 5 minutes on this machine.
+// Goal: `npm ci` and `npm test` together under 5 minutes on this machine, as the README's two
+// commands run on a clean clone.
 
-const MAX_TEST_MS = 5 * 60_000;
+const MAX_TEST_MS = 5 * 60_000; // npm ci and npm test together
 const REPOSITORY = resolve(__dirname, "..");
 
 export async function run(): Promise<void> {
@@ -33,7 +34,8 @@ export async function run(): Promise<void> {
         );
         console.log(`mocha: ${summary}`);
         console.log("");
-        printVerdict(testMs < MAX_TEST_MS, `npm test on a clean clone under ${MAX_TEST_MS / 60_000} minutes`, `${(testMs / 1000).toFixed(0)} s`);
+        const totalMs = installMs + testMs;
+        printVerdict(totalMs < MAX_TEST_MS, `npm ci + npm test on a clean clone under ${MAX_TEST_MS / 60_000} minutes`, `${(totalMs / 1000).toFixed(0)} s`);
     } finally {
         await rm(workspace, { recursive: true, force: true });
     }
