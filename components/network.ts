@@ -15,7 +15,7 @@ export interface IpRange {
  */
 export function parseIpRange(text: string): IpRange | undefined {
     const [address, prefixText, ...rest] = text.trim().split("/");
-    if (rest.length > 0 || address === undefined) {
+    if (rest.length > 0) {
         return undefined;
     }
     const version = isIPv4(address) ? 4 : isIPv6(address) ? 6 : undefined;
@@ -132,28 +132,29 @@ export function checkIpRanges(entries: readonly unknown[] | undefined, path: str
     if (entries.length === 0) {
         issues.add(path, `is empty, ${rules.whenEmpty}`);
     }
-    if (rules.maxEntries !== undefined && entries.length > rules.maxEntries) {
+    if (entries.length > (rules.maxEntries ?? Infinity)) {
         issues.add(path, `lists ${entries.length} ranges; ${rules.service} accepts at most ${rules.maxEntries}.`);
     }
     const example = rules.ipv6 ? "203.0.113.0/24 or 2001:db8::/48" : "203.0.113.0/24";
     return entries.map((entry, index) => {
         const entryPath = joinPath(path, index);
+        const text = String(entry);
         const range = typeof entry === "string" ? parseIpRange(entry) : undefined;
-        if (typeof entry !== "string" || range === undefined) {
+        if (range === undefined) {
             issues.add(entryPath, `${JSON.stringify(entry)} is not an ${rules.ipv6 ? "IP" : "IPv4"} address or CIDR range; use e.g. ${example}.`);
-            return String(entry);
+            return text;
         }
         if (range.version === 6 && !rules.ipv6) {
-            issues.add(entryPath, `${entry} is IPv6; ${rules.service} accepts IPv4 addresses and ranges only.`);
-        } else if (rules.minPrefix !== undefined && prefixLength(range) < rules.minPrefix) {
+            issues.add(entryPath, `${text} is IPv6; ${rules.service} accepts IPv4 addresses and ranges only.`);
+        } else if (prefixLength(range) < (rules.minPrefix ?? 0)) {
             issues.add(
                 entryPath,
                 rules.minPrefixReason === undefined
-                    ? `${entry} is too wide; ${rules.service} accepts prefixes of /${rules.minPrefix} or longer.`
-                    : `${entry} is too wide; use prefixes of /${rules.minPrefix} or longer: ${rules.minPrefixReason}`,
+                    ? `${text} is too wide; ${rules.service} accepts prefixes of /${rules.minPrefix} or longer.`
+                    : `${text} is too wide; use prefixes of /${rules.minPrefix} or longer: ${rules.minPrefixReason}`,
             );
         } else if (rules.publicOnly && overlapsPrivateRange(range)) {
-            issues.add(entryPath, `${entry} is private address space; ${rules.service} sees only public source addresses, so list the public ranges the traffic leaves from.`);
+            issues.add(entryPath, `${text} is private address space; ${rules.service} sees only public source addresses, so list the public ranges the traffic leaves from.`);
         }
         return range.cidr;
     });

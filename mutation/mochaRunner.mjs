@@ -244,6 +244,7 @@ class ScopedMochaRunner {
         const mocha = /** @type {Mocha} */ (this.mocha);
         setBail(mocha.suite, !disableBail);
         this.context.activeMutant = activeMutantId;
+        forgetKeptState();
         await new Promise((resolve) => mocha.run(() => resolve(undefined)));
         const timedOut = determineHitLimitReached(this.context.hitCount, this.context.hitLimit);
         return timedOut ?? { status: DryRunStatus.Complete, tests: this.collector.tests };
@@ -257,6 +258,19 @@ class ScopedMochaRunner {
                 throw error;
             }
         }
+    }
+}
+
+/**
+ * Clears what the project keeps across calls in a loaded module, so that a mutant is judged by
+ * what it computes now: planConnection keeps its judgements by value, and one made by the
+ * unmutated code (or by another mutant) would otherwise be given back under this mutant.
+ */
+function forgetKeptState() {
+    const validation = path.join(process.cwd(), "components", "vendorConnection", "validation.ts");
+    const loaded = require.cache[validation];
+    if (loaded !== undefined && typeof loaded.exports.forgetJudgements === "function") {
+        loaded.exports.forgetJudgements();
     }
 }
 

@@ -118,6 +118,14 @@ export function planConnection(name: string, settings: ConnectionSettings, now: 
     return structuredClone(plan);
 }
 
+/**
+ * Forgets every kept judgement. For a test runner that runs changed versions of this code in one
+ * process (mutation testing): a kept judgement is the judgement of the code that made it.
+ */
+export function forgetJudgements(): void {
+    judgedPlans.clear();
+}
+
 /** How many judgements this process has made; a plan given back again counts none. For tests and benchmarks. */
 export function connectionJudgements(): number {
     return judgements;
