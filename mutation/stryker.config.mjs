@@ -38,6 +38,7 @@ export const scope = [
             "tests/vendorConnection/networkPolicy.test.ts",
             "tests/vendorConnection/notify.test.ts",
             "tests/vendorConnection/vendorConnection.test.ts",
+            "tests/vendorConnection/judgedOnce.test.ts",
         ],
     },
     {

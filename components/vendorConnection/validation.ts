@@ -155,18 +155,17 @@ function canonical(value: unknown): unknown {
     if (Array.isArray(value)) {
         return value.map(canonical);
     }
-    if (value !== null && typeof value === "object") {
-        const prototype = Object.getPrototypeOf(value);
-        if (prototype !== Object.prototype && prototype !== null) {
-            return { unjudged: true }; // an Output or a Promise
-        }
-        return Object.fromEntries(
-            Object.keys(value)
-                .sort()
-                .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-        );
+    if (value === null || typeof value !== "object") {
+        return value;
     }
-    return value;
+    if (Object.getPrototypeOf(value) !== Object.prototype) {
+        return "unjudged"; // an Output or a Promise: Entra's to check, so not part of the key
+    }
+    return Object.fromEntries(
+        Object.keys(value)
+            .sort()
+            .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
 }
 
 function judgeConnection(name: string, settings: ConnectionSettings, now: Date, path: string): ConnectionPlan {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { connectionJudgements, planConnection } from "../../components/vendorConnection/validation";
+import { connectionJudgements, forgetJudgements, planConnection } from "../../components/vendorConnection/validation";
 import { parseStackConfig } from "../../cli/config";
 import { exampleProjectConfig } from "../support/exampleStack";
 import { GRAPH_USER_READ, NOW, connectionHarness, vault } from "./support";
@@ -43,6 +43,43 @@ describe("a connection's settings are judged once", () => {
         // A refused value is never kept: it is refused again, at the caller's path.
         assert.throws(() => planConnection("acme", { ...settings, secretName: "no_underscores" }, NOW, "connections.acme"), /connections\.acme\.secretName/);
         assert.throws(() => planConnection("acme", { ...settings, secretName: "no_underscores" }, NOW), /^(?!.*connections\.acme)[\s\S]*secretName/);
+    });
+
+    it("reads settings by value: a Date by its instant, an object whatever the order of its keys", () => {
+        const cutoff = (iso: string) => ({ permissions: GRAPH_USER_READ, revokeIssuedBefore: new Date(iso) });
+        const earlier = planConnection("acme", cutoff("2026-11-01T00:00:00Z"), NOW);
+        const judged = connectionJudgements();
+        assert.deepEqual(planConnection("acme", cutoff("2026-11-20T00:00:00Z"), NOW).revokeIssuedBefore, new Date("2026-11-20T00:00:00Z"));
+        assert.equal(connectionJudgements(), judged + 1, "another instant is another setting");
+        assert.deepEqual(earlier.revokeIssuedBefore, new Date("2026-11-01T00:00:00Z"));
+        const certificate = { permissions: GRAPH_USER_READ, certificate: { lifetime: "P14D", renewBefore: "P3D" } };
+        planConnection("acme", certificate, NOW);
+        const before = connectionJudgements();
+        planConnection("acme", { permissions: GRAPH_USER_READ, certificate: { renewBefore: "P3D", lifetime: "P14D" } }, NOW);
+        assert.equal(connectionJudgements(), before, "the same policy written in another order was judged again");
+    });
+
+    it("forgets on request, and keeps at most 10,000 judgements, the oldest going first", () => {
+        const settings = { permissions: GRAPH_USER_READ };
+        planConnection("acme", settings, NOW);
+        forgetJudgements();
+        const afterForget = connectionJudgements();
+        planConnection("acme", settings, NOW);
+        assert.equal(connectionJudgements(), afterForget + 1);
+
+        forgetJudgements();
+        for (let i = 0; i < 10_000; i++) {
+            planConnection(`c${i}`, settings, NOW);
+        }
+        const full = connectionJudgements();
+        planConnection("c0", settings, NOW);
+        assert.equal(connectionJudgements(), full, "the oldest of 10,000 judgements was forgotten too early");
+        planConnection("c10000", settings, NOW);
+        planConnection("c1", settings, NOW);
+        assert.equal(connectionJudgements(), full + 1, "the 10,001st judgement kept the oldest");
+        planConnection("c0", settings, NOW);
+        assert.equal(connectionJudgements(), full + 2, "the oldest judgement was not the one forgotten");
+        forgetJudgements();
     });
 
     it("builds each of the example stack's connections on the plan its config reading made", () => {

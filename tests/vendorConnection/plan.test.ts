@@ -59,6 +59,16 @@ describe("planConnection: a connection's plain settings", () => {
         assert.deepEqual(plan({ revokeIssuedBefore: ["2026-12-01T00:00:00Z", undefined, "2026-11-01T00:00:00Z"] }).revokeIssuedBefore, new Date("2026-12-01T00:00:00Z"));
     });
 
+    it("refuses null where a setting is expected, naming it, as any other wrong value", () => {
+        assert.deepEqual(refusals({ grantConsent: null as unknown as boolean }), [`${PATH}.grantConsent: null is not allowed; use true or false.`]);
+    });
+
+    it("sweep: enforce by default, or as given; anything else refused at its key", () => {
+        assert.equal(plan({}).sweep, "enforce");
+        assert.equal(plan({ sweep: "report" }).sweep, "report");
+        assert.deepEqual(refusals({ sweep: "sometimes" as "off" }), [`${PATH}.sweep: "sometimes" is not allowed; use enforce, report, off (default enforce).`]);
+    });
+
     it("readers: each an Entra object id, each once (case aside)", () => {
         const other = "99999999-8888-4777-8666-555555555555";
         // A nested list (a YAML indentation slip) is no object id, even when it holds one.
