@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import { ConnectionSettings, planConnection } from "../../components/vendorConnection";
 import { JUDGED_SETTINGS } from "../../components/vendorConnection/validation";
-import { eventSubscriptionNameFor } from "../../components/vendorConnection/notifyPlan";
+import { eventSubscriptionNameFor, planNotify } from "../../components/vendorConnection/notifyPlan";
+import { IssueCollector } from "../../components/errors";
 import { connectionSchema } from "../../cli/config/schema";
 import { issueLines } from "../support/validation";
 import { FEDERATION_ISSUER, GRAPH_USER_READ, federated } from "./support";
@@ -57,6 +58,15 @@ describe("planConnection: a connection's plain settings", () => {
             `${PATH}.revokeIssuedBefore[1]: "yesterday" is not an RFC 3339 instant; use e.g. 2026-11-28T09:00:00Z.`,
         ]);
         assert.deepEqual(plan({ revokeIssuedBefore: ["2026-12-01T00:00:00Z", undefined, "2026-11-01T00:00:00Z"] }).revokeIssuedBefore, new Date("2026-12-01T00:00:00Z"));
+    });
+
+    it("plans no rotation notices for a webhook that is no https URL, only the issue naming it", () => {
+        const issues = new IssueCollector();
+        assert.equal(planNotify("acme", { webhookUrl: "http://hooks.acme.example/x" }, "acme-certificate", PATH, issues), undefined);
+        assert.deepEqual(
+            issues.issues.map((issue) => issue.path),
+            [`${PATH}.notify.webhookUrl`],
+        );
     });
 
     it("refuses null where a setting is expected, naming it, as any other wrong value", () => {
