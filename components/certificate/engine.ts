@@ -1,6 +1,6 @@
 import { KeyObject, createHash, generateKeyPair, sign } from "node:crypto";
 import { toRfc3339 } from "../time";
-import type { IssuedCertificate } from "./issue";
+import type { CertificateFacts, IssuedCertificate } from "./issue";
 import type { KeySize } from "./limits";
 import { toPem } from "./pem";
 import { derivePkcs12Protection, pkcs12 } from "./pkcs12";
@@ -43,38 +43,56 @@ export async function buildCertificate(request: CertificateRequest): Promise<Iss
     // unhandled rejection).
     const [{ publicKey, privateKey }, protection] = await Promise.all([generateRsaKeyPair(request.keySize), Promise.resolve().then(() => derivePkcs12Protection())]);
 
-    const serialNumber = randomSerialNumber();
-    const tbs = tbsCertificate({
-        serialNumber,
-        commonName: request.commonName,
-        organization: request.organization,
-        notBefore: request.notBefore,
-        notAfter: request.notAfter,
-        publicKey,
-    });
-    const certificate = signedCertificate(tbs, await signSha256WithRsa(tbs, privateKey));
+    const { der: certificate, facts } = await selfSignedCertificate(request, publicKey, (tbs) => signSha256WithRsa(tbs, privateKey));
     const privateKeyInfo = privateKey.export({ type: "pkcs8", format: "der" });
-    const sha1 = createHash("sha1").update(certificate).digest();
     const pfx = pkcs12(
         // localKeyId, which pairs the key with its certificate: the certificate's SHA-1, as always.
-        { privateKeyInfo, certificate, friendlyName: request.commonName, localKeyId: sha1 },
+        { privateKeyInfo, certificate, friendlyName: request.commonName, localKeyId: Buffer.from(facts.thumbprintSha1, "hex") },
         protection,
     );
 
     return {
-        certificatePem: toPem("CERTIFICATE", certificate),
+        ...facts,
         // Node's own PEM writer, whose text toPem matches (tests/certificate/x509.test.ts): then the
         // serialized provider holds no private key PEM label, which tests/vendorConnection take for
         // key material when they search a resource's plain inputs.
         privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
         pfxBase64: pfx.toString("base64"),
-        // Entra's customKeyIdentifier and the `x5t` header (after hex-to-base64url re-encoding).
-        thumbprintSha1: sha1.toString("hex").toUpperCase(),
-        // The `x5t#S256` JWT header.
-        thumbprintSha256: createHash("sha256").update(certificate).digest("base64url"),
-        serialNumber: serialNumber.toString("hex").toUpperCase(),
-        notBefore: toRfc3339(request.notBefore),
-        notAfter: toRfc3339(request.notAfter),
+    };
+}
+
+/**
+ * The self-signed client certificate of `subject` over `publicKey` (the profile of x509.ts), and
+ * what it states publicly. `signTbs` signs the TBSCertificate's octets, sha256WithRSAEncryption,
+ * with the private half of `publicKey`: wherever that half is (here, or in a Key Vault).
+ */
+export async function selfSignedCertificate(
+    subject: Omit<CertificateRequest, "keySize">,
+    publicKey: KeyObject,
+    signTbs: (tbs: Buffer) => Promise<Uint8Array>,
+): Promise<{ der: Buffer; facts: CertificateFacts }> {
+    const serialNumber = randomSerialNumber();
+    const tbs = tbsCertificate({
+        serialNumber,
+        commonName: subject.commonName,
+        organization: subject.organization,
+        notBefore: subject.notBefore,
+        notAfter: subject.notAfter,
+        publicKey,
+    });
+    const der = signedCertificate(tbs, await signTbs(tbs));
+    return {
+        der,
+        facts: {
+            certificatePem: toPem("CERTIFICATE", der),
+            // Entra's customKeyIdentifier and the `x5t` header (after hex-to-base64url re-encoding).
+            thumbprintSha1: createHash("sha1").update(der).digest("hex").toUpperCase(),
+            // The `x5t#S256` JWT header.
+            thumbprintSha256: createHash("sha256").update(der).digest("base64url"),
+            serialNumber: serialNumber.toString("hex").toUpperCase(),
+            notBefore: toRfc3339(subject.notBefore),
+            notAfter: toRfc3339(subject.notAfter),
+        },
     };
 }
 

@@ -17,13 +17,10 @@ export interface IssueCertificateOptions {
     organization?: string;
 }
 
-export interface IssuedCertificate {
+/** What a certificate states publicly: what a key credential and a vendor's client need of it. */
+export interface CertificateFacts {
     /** X.509 v3, self-signed, sha256WithRSAEncryption, end-entity, clientAuth. */
     certificatePem: string;
-    /** PKCS#8 (`BEGIN PRIVATE KEY`). Secret. */
-    privateKeyPem: string;
-    /** PKCS#12 with the key and the certificate, empty password, 3DES, SHA-1 MAC. Secret. */
-    pfxBase64: string;
     /** Upper-case hex SHA-1 of the DER: Entra's customKeyIdentifier. */
     thumbprintSha1: string;
     /** Base64url SHA-256 of the DER: the `x5t#S256` JWT header. */
@@ -34,6 +31,14 @@ export interface IssuedCertificate {
     notBefore: string;
     /** RFC 3339 (`YYYY-MM-DDTHH:MM:SSZ`), equal to the certificate's notAfter. */
     notAfter: string;
+}
+
+/** A certificate with its own key pair, issued here. */
+export interface IssuedCertificate extends CertificateFacts {
+    /** PKCS#8 (`BEGIN PRIVATE KEY`). Secret. */
+    privateKeyPem: string;
+    /** PKCS#12 with the key and the certificate, empty password, 3DES, SHA-1 MAC. Secret. */
+    pfxBase64: string;
 }
 
 /**
