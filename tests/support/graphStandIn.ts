@@ -1,13 +1,10 @@
 import { randomUUID, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createServer, Agent, type Server } from "node:https";
+import { Agent, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import { join } from "node:path";
-import type { AccessToken, TokenCredential } from "@azure/identity";
 import { openssl, withPrivateDir } from "../certificate/support/openssl";
-import { readBody, standInTls } from "./standInServer";
+import { AuthenticatingStandIn, Bearer, HttpsStandIn, readBody } from "./standInServer";
 
 // A stand-in for Microsoft Graph v1.0: a real HTTPS server on 127.0.0.1 that holds a small tenant
 // (applications, service principals, their credentials, federated credentials, app role assignments,
@@ -90,7 +87,7 @@ export interface RecordedRequest {
     readonly query: Readonly<Record<string, string>>;
     readonly body: unknown;
     /** Whether the request carried the stand-in's token; the token itself is not kept. */
-    readonly bearer: "valid" | "invalid" | "missing";
+    readonly bearer: Bearer;
     readonly status: number;
     /** Milliseconds since the stand-in started, when the request arrived. */
     readonly receivedAt: number;
@@ -142,7 +139,7 @@ export interface StoredSecret {
     value: string;
 }
 
-export class GraphStandIn {
+export class GraphStandIn extends AuthenticatingStandIn {
     readonly tenant: StandInTenant = { applications: new Map(), servicePrincipals: new Map(), oauth2PermissionGrants: [] };
     /**
      * A Key Vault at the same origin, for what verify reads of it: Get Secrets (`GET /secrets`,
@@ -151,53 +148,33 @@ export class GraphStandIn {
      */
     readonly vaultSecrets = new Map<string, StoredSecret>();
     readonly requests: RecordedRequest[] = [];
-    /** The scopes every token request asked for. */
-    readonly scopesAsked: string[][] = [];
     /** The most requests the stand-in was answering at once. */
     maxInFlight = 0;
     /** Called with each request once it is answered, e.g. to change the tenant as another writer would. */
     afterRequest: (request: RecordedRequest) => void = () => {};
 
     private readonly faults: Fault[] = [];
-    private readonly token = `stand-in-token-${randomUUID()}`;
     private readonly startedAt = Date.now();
-    private readonly sockets = new Set<Duplex>();
     private inFlight = 0;
+    readonly origin: string;
 
     private constructor(
-        private readonly server: Server,
-        readonly origin: string,
-        private readonly caPem: string,
+        listening: { server: Server; port: number; caPem: string },
         private readonly options: Required<StandInOptions>,
-    ) {}
+    ) {
+        super(listening.server, listening.port, listening.caPem);
+        this.origin = `https://127.0.0.1:${listening.port}`;
+    }
 
     static async start(options: StandInOptions = {}): Promise<GraphStandIn> {
-        const tls = await standInTls("IP:127.0.0.1");
-        const server = createServer({ key: tls.keyPem, cert: tls.certPem });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        const { port } = server.address() as AddressInfo;
-        const standIn = new GraphStandIn(server, `https://127.0.0.1:${port}`, tls.caPem, { pageSize: options.pageSize ?? 2, latencyMs: options.latencyMs ?? 0 });
-        server.on("request", (req, res) => void standIn.answer(req, res));
-        server.on("connection", (socket) => {
-            standIn.sockets.add(socket);
-            socket.on("close", () => standIn.sockets.delete(socket));
-        });
+        const standIn = new GraphStandIn(await HttpsStandIn.listen("IP:127.0.0.1"), { pageSize: options.pageSize ?? 2, latencyMs: options.latencyMs ?? 0 });
+        standIn.server.on("request", (req, res) => void standIn.answer(req, res));
         return standIn;
     }
 
     /** An https.Agent that trusts the stand-in's CA (and nothing else): certificate checks stay on. */
     agent(): Agent {
         return new Agent({ ca: this.caPem, keepAlive: true });
-    }
-
-    /** A TokenCredential that hands out the stand-in's valid token. */
-    credential(): TokenCredential {
-        return this.credentialFor(this.token);
-    }
-
-    /** A TokenCredential whose token the stand-in refuses (expired, another audience...). */
-    refusedCredential(): TokenCredential {
-        return this.credentialFor(`refused-${randomUUID()}`);
     }
 
     /** The CA certificate (PEM) and the valid token, for a client in another process (which cannot share the agent or credential objects). */
@@ -219,22 +196,6 @@ export class GraphStandIn {
         return this.requests.filter((r) => r.method === method && (path === undefined || path.test(r.path)));
     }
 
-    async close(): Promise<void> {
-        for (const socket of this.sockets) {
-            socket.destroy();
-        }
-        await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    }
-
-    private credentialFor(token: string): TokenCredential {
-        return {
-            getToken: async (scopes: string | string[]): Promise<AccessToken> => {
-                this.scopesAsked.push(Array.isArray(scopes) ? [...scopes] : [scopes]);
-                return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
-            },
-        };
-    }
-
     private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
         this.inFlight += 1;
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -242,8 +203,7 @@ export class GraphStandIn {
         const url = new URL(req.url ?? "/", this.origin);
         const text = await readBody(req);
         const body = text === "" ? undefined : safeJson(text);
-        const authorization = req.headers.authorization;
-        const bearer = authorization === undefined ? "missing" : authorization === `Bearer ${this.token}` ? "valid" : "invalid";
+        const bearer = this.bearerOf(req.headers.authorization);
         const path = url.pathname.replace(/^\/v1\.0/, "");
         const method = req.method ?? "GET";
         const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {

@@ -1,10 +1,7 @@
 import { constants, createHash, generateKeyPair, privateEncrypt, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Agent, createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { loopbackLookup, readBody, standInTls } from "./standInServer";
+import { Agent, type Server } from "node:https";
+import { AuthenticatingStandIn, Bearer, HttpsStandIn, loopbackLookup, readBody } from "./standInServer";
 
 // A stand-in for Key Vault's keys data plane: a real HTTPS server that holds real RSA keys and
 // really signs with them, answering the calls a vault-key credential makes with the shapes of
@@ -47,7 +44,7 @@ export interface VaultRequest {
     readonly method: string;
     readonly path: string;
     readonly body: unknown;
-    readonly bearer: "missing" | "valid" | "invalid";
+    readonly bearer: Bearer;
     readonly status: number;
 }
 
@@ -94,32 +91,22 @@ export function throttledFault(retryAfterSeconds: number, times = 1): VaultFault
     };
 }
 
-export class KeyVaultStandIn {
+export class KeyVaultStandIn extends AuthenticatingStandIn {
     readonly keys = new Map<string, StoredKey[]>();
     readonly requests: VaultRequest[] = [];
-    readonly scopesAsked: string[][] = [];
     private readonly faults: VaultFault[] = [];
-    private readonly token = `vault-token-${randomUUID()}`;
-    private readonly sockets = new Set<Duplex>();
 
     private constructor(
-        private readonly server: Server,
-        readonly port: number,
-        private readonly caPem: string,
+        listening: { server: Server; port: number; caPem: string },
         /** Whether the vault is Premium, which alone holds RSA-HSM keys. */
         readonly premium: boolean,
-    ) {}
+    ) {
+        super(listening.server, listening.port, listening.caPem);
+    }
 
     static async start(options: { premium?: boolean } = {}): Promise<KeyVaultStandIn> {
-        const tls = await standInTls("DNS:*.vault.azure.net");
-        const server = createServer({ key: tls.keyPem, cert: tls.certPem });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        const standIn = new KeyVaultStandIn(server, (server.address() as AddressInfo).port, tls.caPem, options.premium ?? false);
-        server.on("request", (req, res) => void standIn.answer(req, res));
-        server.on("connection", (socket) => {
-            standIn.sockets.add(socket);
-            socket.on("close", () => standIn.sockets.delete(socket));
-        });
+        const standIn = new KeyVaultStandIn(await HttpsStandIn.listen("DNS:*.vault.azure.net"), options.premium ?? false);
+        standIn.server.on("request", (req, res) => void standIn.answer(req, res));
         return standIn;
     }
 
@@ -131,14 +118,6 @@ export class KeyVaultStandIn {
     /** An https.Agent that trusts the stand-in's CA and resolves every host name to 127.0.0.1. */
     agent(): Agent {
         return new Agent({ ca: this.caPem, keepAlive: true, lookup: loopbackLookup });
-    }
-
-    credential(): TokenCredential {
-        return this.credentialFor(this.token);
-    }
-
-    refusedCredential(): TokenCredential {
-        return this.credentialFor(`refused-${randomUUID()}`);
     }
 
     fail(fault: VaultFault): void {
@@ -155,29 +134,12 @@ export class KeyVaultStandIn {
         return version === undefined ? versions[versions.length - 1] : versions.find((k) => k.version === version);
     }
 
-    async close(): Promise<void> {
-        for (const socket of this.sockets) {
-            socket.destroy();
-        }
-        await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    }
-
-    private credentialFor(token: string): TokenCredential {
-        return {
-            getToken: async (scopes: string | string[]): Promise<AccessToken> => {
-                this.scopesAsked.push(Array.isArray(scopes) ? [...scopes] : [scopes]);
-                return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
-            },
-        };
-    }
-
     private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? "/", `https://${req.headers.host ?? "localhost"}`);
         const text = await readBody(req);
         const body = text === "" ? undefined : JSON.parse(text);
         const method = req.method ?? "GET";
-        const authorization = req.headers.authorization;
-        const bearer = authorization === undefined ? "missing" : authorization === `Bearer ${this.token}` ? "valid" : "invalid";
+        const bearer = this.bearerOf(req.headers.authorization);
         const origin = `https://${url.host}`;
         const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
             this.requests.push({ method, path: url.pathname, body, bearer, status });

@@ -1,10 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
-import type { LookupFunction } from "node:net";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo, LookupFunction } from "node:net";
+import type { Duplex } from "node:stream";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { join } from "node:path";
 import { openssl, withPrivateDir, writePrivateFile } from "../certificate/support/openssl";
 
-// What every stand-in for a Microsoft service shares: its TLS material and reading a request.
+// What every stand-in for a Microsoft service shares: its TLS material, its server's life, its
+// bearer tokens, and reading a request.
 //
 // TLS: a throwaway CA and a server certificate for the stand-in's name are made with openssl once
 // per test process and name; a client trusts the CA through an https.Agent given to it, with
@@ -69,3 +74,71 @@ export const loopbackLookup: LookupFunction = (_hostname, options, callback) => 
         callback(null, "127.0.0.1", 4);
     }
 };
+
+/** A bearer token as a stand-in judges it. */
+export type Bearer = "valid" | "invalid" | "missing";
+
+/**
+ * An HTTPS server on a free port of 127.0.0.1 with a certificate for `subjectAltName` from the
+ * throwaway CA. `close()` also ends kept-alive connections and requests a test left hanging.
+ */
+export abstract class HttpsStandIn {
+    private readonly sockets = new Set<Duplex>();
+
+    protected constructor(
+        protected readonly server: Server,
+        readonly port: number,
+        protected readonly caPem: string,
+    ) {
+        server.on("connection", (socket) => {
+            this.sockets.add(socket);
+            socket.on("close", () => this.sockets.delete(socket));
+        });
+    }
+
+    /** A listening server and its CA, for a subclass's constructor. */
+    protected static async listen(subjectAltName: string): Promise<{ server: Server; port: number; caPem: string }> {
+        const tls = await standInTls(subjectAltName);
+        const server = createServer({ key: tls.keyPem, cert: tls.certPem });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        return { server, port: (server.address() as AddressInfo).port, caPem: tls.caPem };
+    }
+
+    async close(): Promise<void> {
+        for (const socket of this.sockets) {
+            socket.destroy();
+        }
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+}
+
+/** A stand-in for a service that takes bearer tokens: it hands out one it accepts, and ones it refuses. */
+export abstract class AuthenticatingStandIn extends HttpsStandIn {
+    /** The scopes every token request asked for. */
+    readonly scopesAsked: string[][] = [];
+    protected readonly token = `stand-in-token-${randomUUID()}`;
+
+    /** A TokenCredential that hands out the stand-in's valid token. */
+    credential(): TokenCredential {
+        return this.credentialFor(this.token);
+    }
+
+    /** A TokenCredential whose token the stand-in refuses (expired, another audience...). */
+    refusedCredential(): TokenCredential {
+        return this.credentialFor(`refused-${randomUUID()}`);
+    }
+
+    /** How a request's Authorization header stands. */
+    protected bearerOf(authorization: string | undefined): Bearer {
+        return authorization === undefined ? "missing" : authorization === `Bearer ${this.token}` ? "valid" : "invalid";
+    }
+
+    private credentialFor(token: string): TokenCredential {
+        return {
+            getToken: async (scopes: string | string[]): Promise<AccessToken> => {
+                this.scopesAsked.push(Array.isArray(scopes) ? [...scopes] : [scopes]);
+                return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
+            },
+        };
+    }
+}

@@ -1,8 +1,7 @@
 import { X509Certificate, constants, createHash, randomUUID, verify } from "node:crypto";
-import { Agent, createServer, request, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import { Agent, request } from "node:https";
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
-import { loopbackLookup, readBody, standInTls } from "./standInServer";
+import { HttpsStandIn, loopbackLookup, readBody } from "./standInServer";
 
 // A stand-in for Entra ID's token endpoint in the client credentials flow with a certificate
 // credential (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow#second-case-access-token-request-with-a-certificate):
@@ -18,23 +17,15 @@ export interface TokenGrant {
     readonly claims: Record<string, unknown>;
 }
 
-export class TokenStandIn {
+export class TokenStandIn extends HttpsStandIn {
     /** Registered certificates per client id, as key credentials are. */
     readonly certificates = new Map<string, X509Certificate[]>();
     readonly grants: TokenGrant[] = [];
     readonly refusals: string[] = [];
 
-    private constructor(
-        private readonly server: Server,
-        readonly port: number,
-        private readonly caPem: string,
-    ) {}
-
     static async start(): Promise<TokenStandIn> {
-        const tls = await standInTls("DNS:login.microsoftonline.com");
-        const server = createServer({ key: tls.keyPem, cert: tls.certPem });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        const standIn = new TokenStandIn(server, (server.address() as AddressInfo).port, tls.caPem);
+        const { server, port, caPem } = await HttpsStandIn.listen("DNS:login.microsoftonline.com");
+        const standIn = new TokenStandIn(server, port, caPem);
         server.on(
             "request",
             (req, res) =>
@@ -71,25 +62,15 @@ export class TokenStandIn {
         const send = <T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> =>
             new Promise((resolve, reject) => {
                 const req = request(url, { method, agent, headers: options?.headers }, (res) => {
-                    const chunks: Buffer[] = [];
-                    res.on("data", (chunk: Buffer) => chunks.push(chunk));
-                    res.on("end", () =>
-                        resolve({
-                            status: res.statusCode ?? 0,
-                            headers: res.headers as Record<string, string>,
-                            body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as T,
-                        }),
+                    readBody(res).then(
+                        (text) => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: JSON.parse(text || "{}") as T }),
+                        reject,
                     );
                 });
                 req.on("error", reject);
                 req.end(options?.body);
             });
         return { sendGetRequestAsync: (url, options) => send("GET", url, options), sendPostRequestAsync: (url, options) => send("POST", url, options) };
-    }
-
-    async close(): Promise<void> {
-        this.server.closeAllConnections();
-        await new Promise<void>((resolve) => this.server.close(() => resolve()));
     }
 
     private exchange(endpoint: string, form: URLSearchParams): [number, unknown] {
