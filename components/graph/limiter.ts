@@ -55,13 +55,20 @@ export class ConcurrencyLimiter {
     }
 }
 
-// Kept on globalThis under a registered symbol, so that two copies of this module in one process (the
-// library's, and one inside a serialized dynamic provider) still share a single limiter.
-const PROCESS_LIMITER = Symbol.for("vendor-connections.graph.requestLimiter");
+/**
+ * The limiter named `service` (`graph`, `keyVault`) that every client of that service in this
+ * process shares unless given its own. Kept on globalThis under a registered symbol, so that two
+ * copies of this module in one process (the library's, and one inside a serialized dynamic
+ * provider) still share a single limiter.
+ */
+export function processLimiter(service: string, limit: number): ConcurrencyLimiter {
+    const key = Symbol.for(`vendor-connections.${service}.requestLimiter`);
+    const holder = globalThis as { [key: symbol]: ConcurrencyLimiter | undefined };
+    holder[key] ??= new ConcurrencyLimiter(limit);
+    return holder[key];
+}
 
 /** The limiter every Graph client in this process shares unless given its own. */
 export function processGraphLimiter(): ConcurrencyLimiter {
-    const holder = globalThis as { [PROCESS_LIMITER]?: ConcurrencyLimiter };
-    holder[PROCESS_LIMITER] ??= new ConcurrencyLimiter(MAX_GRAPH_REQUESTS_IN_FLIGHT);
-    return holder[PROCESS_LIMITER];
+    return processLimiter("graph", MAX_GRAPH_REQUESTS_IN_FLIGHT);
 }

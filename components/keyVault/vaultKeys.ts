@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Agent as HttpsAgent } from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import { KeyClient, type KeyVaultKey } from "@azure/keyvault-keys";
-import { ConcurrencyLimiter } from "../graph/limiter";
+import { ConcurrencyLimiter, processLimiter } from "../graph/limiter";
 import { attemptTimeoutPolicy, requestLimitPolicy } from "../graph/pipeline";
 import { VaultKeyOperation, vaultKeyError, isKeyNotFound } from "./errors";
 
@@ -34,14 +34,6 @@ export interface VaultKeysOptions {
 /** Key Vault's service limit counts RSA operations per vault in 10-second windows; a deploy needs a handful per connection. */
 export const MAX_VAULT_REQUESTS_IN_FLIGHT = 8;
 
-const PROCESS_LIMITER = Symbol.for("vendor-connections.keyVault.requestLimiter");
-
-function processVaultLimiter(): ConcurrencyLimiter {
-    const holder = globalThis as { [PROCESS_LIMITER]?: ConcurrencyLimiter };
-    holder[PROCESS_LIMITER] ??= new ConcurrencyLimiter(MAX_VAULT_REQUESTS_IN_FLIGHT);
-    return holder[PROCESS_LIMITER];
-}
-
 /** A key as this library uses it: its versioned id and the public half the certificate certifies. */
 export interface VaultSigningKey {
     /** The versioned key id, `https://<vault>/keys/<name>/<version>`: what the vendor signs with. */
@@ -69,7 +61,7 @@ export class VaultKeys {
         readonly vaultUri: string,
         options: VaultKeysOptions,
     ) {
-        const limiter = options.limiter ?? processVaultLimiter();
+        const limiter = options.limiter ?? processLimiter("keyVault", MAX_VAULT_REQUESTS_IN_FLIGHT);
         this.client = new KeyClient(vaultUri, options.credential, {
             retryOptions: { maxRetries: options.maxRetries ?? 5, retryDelayInMs: options.retryDelayInMs ?? 1_000, maxRetryDelayInMs: 30_000 },
             redirectOptions: { maxRetries: 0 },
