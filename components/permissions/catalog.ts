@@ -22,6 +22,8 @@
 // or write access to the directory, apps, role assignments, consent or sign-in policy. Read-only
 // directory metadata, reports and security signals are not broad.
 
+import { isGuid } from "../guid";
+
 /** One application permission of an API, as its service principal publishes it. */
 export interface AppRoleInfo {
     /** The app role id: the same in every tenant for Microsoft's first-party APIs. */
@@ -152,12 +154,7 @@ export const Office365ExchangeOnline: WellKnownApi = api("Office365ExchangeOnlin
 /** Every API the catalog knows, in the order they are listed to users. */
 export const wellKnownApis: readonly WellKnownApi[] = Object.freeze([MicrosoftGraph, Office365ExchangeOnline]);
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `value` is a GUID in its usual 8-4-4-4-12 hex spelling, any case: Entra's client and object ids. */
-export function isGuid(value: string): boolean {
-    return GUID.test(value);
-}
+export { isGuid };
 
 /** Whether `value` has the form of an application (client) id. */
 export function isClientId(value: string): boolean {

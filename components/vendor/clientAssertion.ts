@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import { CryptographyClient, KeyClient, parseKeyVaultKeyIdentifier, type CryptographyClientOptions } from "@azure/keyvault-keys";
+import { isGuid } from "../guid";
 import { KEY_VERSION_TAGS } from "../vaultKey/model";
 
 // The vendor's side of a vault-key connection: the client assertion Entra ID takes instead of a
@@ -38,7 +39,6 @@ export interface ClientAssertionRequest {
 }
 
 const MAX_LIFETIME_SECONDS = 600;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How long a resolved current version is used before the key is read again: rotations come with deploys, and their overlap lasts days. */
 const RESOLUTION_TTL_MS = 5 * 60_000;
 
@@ -64,7 +64,7 @@ export function keyVaultClientAssertion(options: KeyVaultClientAssertionOptions)
     const thumbprint = options.thumbprintSha256;
     const problems = [
         ...(typeof key === "string" ? [key] : []),
-        ...(GUID.test(options.clientId ?? "")
+        ...(typeof options.clientId === "string" && isGuid(options.clientId)
             ? []
             : [`clientId: ${JSON.stringify(options.clientId)} is not an application (client) id; use the connection's applicationClientId, a GUID.`]),
         ...(typeof options.tenantId === "string" && /^[0-9A-Za-z.-]+$/.test(options.tenantId)
