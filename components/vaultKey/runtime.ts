@@ -2,6 +2,7 @@ import { buildExternallySignedCertificate } from "../certificate/externallySigne
 import { parseRfc3339 } from "../time";
 import { KEY_VERSION_TAGS, VaultKeyCertificateInputs, VaultKeyCertificateOutputs } from "./model";
 import type { VaultKeys } from "../keyVault/vaultKeys";
+import { isKeyNotFound } from "../keyVault/errors";
 
 // The Key Vault side of a vault-key credential's life, one function per step:
 //   1. issue: a new version of the connection's key (sign-only, not exportable, valid exactly as
@@ -47,10 +48,13 @@ export async function issueVaultKeyCertificate(keys: VaultKeys, inputs: VaultKey
 
 /** Steps 2 and 3: enable a registered version, disable a retired one. A version the vault no longer has needs nothing. */
 export async function setKeyVersionEnabled(keys: VaultKeys, keyName: string, keyVersion: string, enabled: boolean): Promise<void> {
-    if ((await keys.get(keyName, keyVersion)) === undefined) {
-        return;
+    try {
+        await keys.setEnabled(keyName, keyVersion, enabled);
+    } catch (err) {
+        if (!isKeyNotFound(err)) {
+            throw err;
+        }
     }
-    await keys.setEnabled(keyName, keyVersion, enabled);
 }
 
 function instant(text: string, name: string): Date {
