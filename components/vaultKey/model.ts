@@ -40,3 +40,19 @@ export const KEY_VERSION_TAGS = {
     identity: "certificate-identity",
     thumbprintSha256: "x5t-S256",
 } as const;
+
+/** What turns a registered key version on for the vendor (and off again when it is deleted). */
+export interface VaultKeyActivationInputs {
+    /** The vault's URI, as for the certificate. */
+    readonly vaultUri: string;
+    readonly keyName: string;
+    /** The version the slot's certificate was issued for. */
+    readonly keyVersion: string;
+}
+
+/**
+ * How the provider host finds the vault-key runtime: this package's name and the subpath its
+ * package.json `exports` maps to the compiled runtime, resolved from the project directory the
+ * host runs in (as the sweep's runtime is).
+ */
+export const VAULT_KEY_RUNTIME_SPECIFIER = "vendor-connections/vault-key-provider-runtime";
