@@ -130,4 +130,8 @@ describe("rotation: certificate policy", () => {
             message: "PT0S is not more than zero: without an overlap a rotation cuts the vendor off; use a duration of at least PT1S and at most half of lifetime.",
         });
     });
+
+    it("faults only lifetime when lifetime does not parse and renewBefore is more than zero", () => {
+        assertOneIssue(() => resolve({ lifetime: "P1M", renewBefore: "P5D" }), `${PATH}.lifetime`, /uses months/);
+    });
 });
