@@ -20,8 +20,11 @@ import { IpRange, containsRange, parseIpRange } from "../network";
 export interface VaultReader {
     /** Where the connection's settings sit in the caller's terms (`connections.acme`, or `` for component arguments). */
     readonly path: string;
-    /** Whether the connection keeps a certificate in the vault (federated ones keep nothing). */
-    readonly certificate: boolean;
+    /**
+     * Whether the connection's readers reach the vault: to fetch its certificate, or to sign with
+     * its vault key. Federated connections keep nothing there.
+     */
+    readonly inVault: boolean;
     /** How many vendor identities read the certificate. */
     readonly readers: number;
     /** The connection's sign-in `allowedIpRanges`, normalised to CIDR; undefined when it names none. */
@@ -65,7 +68,7 @@ function readerNetworks(reader: VaultReader): ReaderNetworks {
 
 /** Whether the vault holds a certificate that vendor identities read, so their networks matter. */
 function readsFromVault(reader: VaultReader): boolean {
-    return reader.certificate && reader.readers > 0;
+    return reader.inVault && reader.readers > 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { IssueCollector, joinPath } from "../errors";
 import { IpRangeRules, checkIpRanges } from "../network";
+import { DeployerPrincipalType, VaultSku } from "../vendorConnection/choices";
 
 /** Plain settings of a vault, validated before any resource is declared. */
 export interface VaultSettings {
@@ -8,12 +9,25 @@ export interface VaultSettings {
     readonly location?: unknown;
     readonly allowedIpRanges?: readonly string[];
     readonly softDeleteRetentionInDays?: number;
+    readonly sku?: string;
+    readonly deployerPrincipalType?: string;
+}
+
+/** A vault's settings once checked: its defaults applied. */
+export interface CheckedVaultSettings extends VaultSettings {
+    readonly softDeleteRetentionInDays: number;
+    readonly sku: VaultSku;
+    readonly deployerPrincipalType: DeployerPrincipalType;
 }
 
 // Key Vault names: 3-24 characters, letters, digits and hyphens, starting with a letter, ending
 // with a letter or digit, no consecutive hyphens. They are global DNS names
 // (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning).
 const VAULT_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
+
+// Key Vault object names (secrets, keys): 1-127 letters, digits and hyphens
+// (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers).
+export const KEY_VAULT_OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
 export const SOFT_DELETE_RETENTION_DAYS = { min: 7, max: 90, default: 90 } as const;
 
@@ -22,8 +36,12 @@ export const SOFT_DELETE_RETENTION_DAYS = { min: 7, max: 90, default: 90 } as co
  * the settings sit in the caller's configuration, so errors name what the user wrote; `nameKey` is
  * what the caller calls the vault name (`name` in stack config, `vaultName` in component args).
  */
-export function validateVaultSettings(settings: VaultSettings, path: string, issues: IssueCollector, nameKey = "vaultName"): VaultSettings {
+export function validateVaultSettings(settings: VaultSettings, path: string, issues: IssueCollector, nameKey = "vaultName"): CheckedVaultSettings {
     const { vaultName, allowedIpRanges, softDeleteRetentionInDays, createResourceGroup, location } = settings;
+    const sku = settings.sku ?? VaultSku.Standard;
+    if (!(Object.values(VaultSku) as string[]).includes(sku)) {
+        issues.add(joinPath(path, "sku"), `${JSON.stringify(sku)} is not allowed; use "standard" (the default) or "premium" (HSM-protected keys).`);
+    }
     if (vaultName !== undefined && !VAULT_NAME.test(vaultName)) {
         issues.add(
             joinPath(path, nameKey),
@@ -50,6 +68,13 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
             `${retention} is not allowed; use a whole number of days from ${SOFT_DELETE_RETENTION_DAYS.min} to ${SOFT_DELETE_RETENTION_DAYS.max}.`,
         );
     }
+    const deployerPrincipalType = settings.deployerPrincipalType ?? DeployerPrincipalType.ServicePrincipal;
+    if (!(Object.values(DeployerPrincipalType) as string[]).includes(deployerPrincipalType)) {
+        issues.add(
+            joinPath(path, "deployerPrincipalType"),
+            `${JSON.stringify(deployerPrincipalType)} is not allowed; use "ServicePrincipal" (the default: a pipeline's identity) or "User" (a person deploying from a desk).`,
+        );
+    }
     if (createResourceGroup && location === undefined) {
         issues.add(joinPath(path, "location"), "is required when createResourceGroup is true: the new resource group needs a region.");
     }
@@ -59,6 +84,8 @@ export function validateVaultSettings(settings: VaultSettings, path: string, iss
         location,
         allowedIpRanges: ranges,
         softDeleteRetentionInDays: retention,
+        sku: sku as VaultSku,
+        deployerPrincipalType: deployerPrincipalType as DeployerPrincipalType,
     };
 }
 

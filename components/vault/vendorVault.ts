@@ -5,7 +5,9 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as resources from "@pulumi/azure-native/resources";
 import { IssueCollector, formatIssue } from "../errors";
+import { DeployerPrincipalType, VaultSku } from "../vendorConnection/choices";
 import { validateVaultSettings } from "./validation";
+import { declareVaultKeyAccess } from "./vaultKeyAccess";
 
 /**
  * Where a vendor connection keeps its certificate: a VendorVault, or any existing Key Vault. In the
@@ -32,6 +34,17 @@ export interface VaultReference {
      * program runs: the ranges as given to the vault.
      */
     readonly allowedIpRanges?: string[];
+    /** The vault's URI, `https://<name>.vault.azure.net/`. Needed by vault-key connections: the deploy makes their keys through it. */
+    readonly vaultUri?: pulumi.Input<string>;
+    /**
+     * The role a vault-key connection's readers get on its key: only
+     * `Microsoft.KeyVault/vaults/keys/read` and `Microsoft.KeyVault/vaults/keys/sign/action`. Needed by
+     * vault-key connections (VendorVault `vaultKeyCredentials: true` defines it); for an existing
+     * vault, define such a role and grant the deploying identity Key Vault Crypto Officer on the vault.
+     */
+    readonly keySignerRoleDefinitionId?: pulumi.Input<string>;
+    /** The vault's pricing tier, when known: a vault-key connection asking for `hardwareProtected` keys needs `premium`. */
+    readonly sku?: VaultSku;
 }
 
 export interface VendorVaultArgs {
@@ -68,6 +81,22 @@ export interface VendorVaultArgs {
      * Azure allows one system topic per vault, hence one here for all connections. Default: false.
      */
     eventNotifications?: boolean;
+    /** `standard`, or `premium` for HSM-protected keys (vault-key connections with `hardwareProtected`). Default: standard. */
+    sku?: VaultSku;
+    /**
+     * Prepare the vault for vault-key connections (`credential: { type: "vaultKey" }`): define the
+     * key-signer role their readers get on their keys (read and sign, nothing else), and grant
+     * `deployerObjectId` Key Vault Crypto Officer on the vault, so that deploys can make the keys.
+     * Default: false.
+     */
+    vaultKeyCredentials?: boolean;
+    /**
+     * Object id of the identity that runs this stack's deploys, granted Key Vault Crypto Officer when
+     * `vaultKeyCredentials` is set. Default: whoever runs this deploy.
+     */
+    deployerObjectId?: pulumi.Input<string>;
+    /** What `deployerObjectId` is: `ServicePrincipal` (a pipeline's identity, the default) or `User` (a person deploying from a desk). */
+    deployerPrincipalType?: DeployerPrincipalType;
     /** Tags for the vault (and the resource group, when created). Default: none. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -92,6 +121,13 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
     public readonly systemTopicName: pulumi.Output<string> | undefined;
     /** The IPv4 ranges the firewall admits (normalised to CIDR); undefined when it admits every network. */
     public readonly allowedIpRanges: string[] | undefined;
+    /** The vault's pricing tier. */
+    public readonly sku: VaultSku;
+    /**
+     * The key-signer role vault-key connections assign their readers, once the deployer may make keys
+     * in the vault; undefined unless `vaultKeyCredentials` is set.
+     */
+    public readonly keySignerRoleDefinitionId: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: VendorVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("vendor-connections:index:VendorVault", name, {}, opts);
@@ -118,7 +154,7 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
                 tags: args.tags,
                 properties: {
                     tenantId: client.tenantId,
-                    sku: { family: "A", name: "standard" },
+                    sku: { family: "A", name: settings.sku },
                     enableRbacAuthorization: true,
                     enableSoftDelete: true,
                     softDeleteRetentionInDays: settings.softDeleteRetentionInDays,
@@ -167,6 +203,19 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
         this.resourceGroupName = resourceGroupName;
         this.tenantId = client.tenantId;
         this.allowedIpRanges = settings.allowedIpRanges && [...settings.allowedIpRanges];
+        this.sku = settings.sku;
+        if (args.vaultKeyCredentials) {
+            const access = declareVaultKeyAccess(this, name, {
+                vaultId: this.vaultId,
+                vaultName: this.vaultName,
+                deployerObjectId: args.deployerObjectId ?? authorization.getClientConfigOutput({ parent: this }).objectId,
+                deployerPrincipalType: settings.deployerPrincipalType,
+            });
+            // Known once the deployer may make keys too: a connection that makes its key with this
+            // vault then waits for that grant (Azure still takes a while to apply it; the key
+            // runtime retries until then).
+            this.keySignerRoleDefinitionId = pulumi.all([access.keySignerRoleDefinitionId, access.deployerAssignment.id]).apply(([id]) => id);
+        }
         this.registerOutputs({
             vaultId: this.vaultId,
             vaultName: this.vaultName,
@@ -174,6 +223,8 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
             resourceGroupName: this.resourceGroupName,
             tenantId: this.tenantId,
             systemTopicName: this.systemTopicName,
+            sku: this.sku,
+            keySignerRoleDefinitionId: this.keySignerRoleDefinitionId,
         });
     }
 }

@@ -22,8 +22,28 @@ export const CredentialType = {
     Certificate: "certificate",
     /** Workload identity federation: the vendor's own identity provider vouches for its workload. */
     Federated: "federated",
+    /** Short-lived certificates whose private key is a Key Vault key that never leaves the vault: the vendor signs through Key Vault. */
+    VaultKey: "vaultKey",
 } as const;
 export type CredentialType = (typeof CredentialType)[keyof typeof CredentialType];
+
+/** A Key Vault's pricing tier: Premium vaults also hold HSM-protected keys. */
+export const VaultSku = {
+    /** Software-protected keys. */
+    Standard: "standard",
+    /** Software- and HSM-protected keys (`RSA-HSM`). */
+    Premium: "premium",
+} as const;
+export type VaultSku = (typeof VaultSku)[keyof typeof VaultSku];
+
+/** What kind of Entra principal runs the deploys. */
+export const DeployerPrincipalType = {
+    /** A pipeline's identity: a service principal or managed identity. */
+    ServicePrincipal: "ServicePrincipal",
+    /** A person signed in with the Azure CLI. */
+    User: "User",
+} as const;
+export type DeployerPrincipalType = (typeof DeployerPrincipalType)[keyof typeof DeployerPrincipalType];
 
 /** What each deploy does with credentials, permissions and owners added outside the stack (docs/security.md#the-sweep). */
 export const SweepMode = {

@@ -1,7 +1,7 @@
 import { IssueCollector, joinPath } from "../errors";
 import { parseInstant, toRfc3339 } from "../time";
 import { checkHttpsUrl } from "../url";
-import { CredentialType } from "./choices";
+import type { CredentialSettings } from "./credentialPlan";
 
 // Workload identity federation instead of a certificate: the vendor's own identity provider
 // (issuer) signs a token for one of its workloads (subject); Entra exchanges it for an access
@@ -13,8 +13,6 @@ import { CredentialType } from "./choices";
 // again from an instant at or after the cutoff. This is the certificates' rule ("issued before the
 // cutoff") applied to a trust instead of a key, decided from config alone, so a plan shows it.
 
-export const CREDENTIAL_TYPES: readonly CredentialType[] = Object.values(CredentialType);
-
 /** The audience Entra expects in tokens exchanged for its own access tokens. */
 export const ENTRA_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
@@ -22,15 +20,6 @@ export const ENTRA_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 // 600 characters each, one audience only; the credential's name 3-120 URL-friendly characters.
 const MAX_CLAIM_LENGTH = 600;
 const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/;
-
-/** A connection's credential settings as given (config or component arguments), unchecked. */
-export interface CredentialSettings {
-    readonly type: unknown;
-    readonly issuer?: unknown;
-    readonly subject?: unknown;
-    readonly audiences?: readonly unknown[];
-    readonly trustedFrom?: unknown;
-}
 
 /** Whether the federated credential is registered at this deploy. */
 export type FederatedCredentialState = "trusted" | "revoked" | "suspended";
@@ -47,21 +36,9 @@ export interface FederatedCredentialPlan {
     readonly credentialName: string;
 }
 
-export type CredentialPlan = { readonly type: "certificate" } | FederatedCredentialPlan;
-
 /** The federated credential's name on the application. */
 export function federatedCredentialName(connectionName: string): string {
     return `${connectionName}-federated`;
-}
-
-/** The credential type a connection asks for: certificate unless `credential.type` says otherwise. */
-export function credentialTypeOf(credential: CredentialSettings | undefined, path: string, issues: IssueCollector): CredentialType | undefined {
-    const type = credential === undefined ? "certificate" : credential.type;
-    if (!(CREDENTIAL_TYPES as readonly unknown[]).includes(type)) {
-        issues.add(joinPath(joinPath(path, "credential"), "type"), `${JSON.stringify(type)} is not allowed; use "certificate" (the default) or "federated".`);
-        return undefined;
-    }
-    return type as CredentialType;
 }
 
 /**
@@ -120,25 +97,6 @@ export function planFederatedCredential(
         state: context.suspended ? "suspended" : context.cutoff !== undefined && context.cutoff > trustedFrom ? "revoked" : "trusted",
         credentialName,
     };
-}
-
-/**
- * Settings that have no meaning without a certificate: each is an error on a federated connection,
- * naming both the setting and `credential.type`, so the user sees which two disagree.
- */
-export function rejectCertificateOnlySettings(settings: Readonly<Record<string, unknown>>, path: string, issues: IssueCollector): void {
-    const reasons: Record<string, string> = {
-        certificate: "a federated connection has no certificate; remove the certificate policy or the federated credential.",
-        readers: "a federated connection keeps no certificate in the vault, so there is nothing to read.",
-        readerIpRanges: "a federated connection keeps no certificate in the vault, so no reader needs to reach it.",
-        secretName: "a federated connection keeps no certificate in the vault.",
-        notify: "a federated connection has no certificate whose rotation could be announced.",
-    };
-    for (const [key, reason] of Object.entries(reasons)) {
-        if (settings[key] !== undefined) {
-            issues.add(joinPath(path, key), `is not allowed together with ${joinPath(joinPath(path, "credential"), "type")} "federated": ${reason}`);
-        }
-    }
 }
 
 function checkClaim(value: unknown, path: string, issues: IssueCollector, what: string): void {

@@ -1,14 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { toRfc3339 } from "../time";
 import { redactUrl } from "../url";
+import type { CredentialPlan } from "./credentialPlan";
 import type { FederatedCredentialState } from "./federatedPlan";
 import type { AllowedIpRangesState, SweepMode } from "./choices";
 import type { ConnectionPlan } from "./validation";
 import type { VendorConnection } from "./vendorConnection";
 
-/** How a connection signs in, as reported: certificates, or a federated trust and its state. */
+/** How a connection signs in, as reported: certificates, a federated trust and its state, or certificates whose key is a vault key. */
 export type CredentialInventory =
-    { type: "certificate" } | { type: "federated"; issuer: string; subject: string; audiences: string[]; trustedFrom: string; state: FederatedCredentialState };
+    | { type: "certificate" }
+    | { type: "federated"; issuer: string; subject: string; audiences: string[]; trustedFrom: string; state: FederatedCredentialState }
+    | { type: "vaultKey"; keyName: string; hardwareProtected: boolean };
 
 /** Defense-in-depth settings of a connection, as plans and stack outputs show them. */
 export interface DefenseInventory {
@@ -26,8 +29,10 @@ export interface ConnectionInventory extends DefenseInventory {
     displayName: string;
     applicationClientId: string;
     servicePrincipalObjectId: string;
-    /** Null for a federated connection: it has no vault secret. */
+    /** Null unless the credential is a certificate: only those have a vault secret. */
     secretUri: string | null;
+    /** The vault key's stable id for a vault-key connection; null otherwise. */
+    keyUri: string | null;
     permissions: { api: string; role: string; broad: boolean }[];
     broadPermissions: string[];
     suspended: boolean;
@@ -45,17 +50,19 @@ export function inventoryOf(connection: VendorConnection): pulumi.Output<Connect
             connection.displayName,
             connection.applicationClientId,
             connection.servicePrincipalObjectId,
-            connection.secretUri,
+            // Where the vendor finds its credential: the secret, or the vault key.
+            pulumi.all([connection.secretUri, connection.keyUri]),
             connection.broadPermissions,
             connection.nextRotation,
             connection.activeThumbprint,
             connection.certificates,
         ])
-        .apply(([name, clientId, spObjectId, secretUri, broad, nextRotation, activeThumbprint, certificates]) => ({
+        .apply(([name, clientId, spObjectId, [secretUri, keyUri], broad, nextRotation, activeThumbprint, certificates]) => ({
             displayName: name,
             applicationClientId: clientId,
             servicePrincipalObjectId: spObjectId,
             secretUri: secretUri ?? null,
+            keyUri: keyUri ?? null,
             ...defenseInventory(plan),
             permissions: plan.permissions.map((p) => ({ api: p.api, role: p.role, broad: p.broad })),
             broadPermissions: broad,
@@ -71,19 +78,27 @@ export function inventoryOf(connection: VendorConnection): pulumi.Output<Connect
 export function defenseInventory(plan: ConnectionPlan): DefenseInventory {
     const { credential, allowedNetworks, notify } = plan;
     return {
-        credential:
-            credential.type === "federated"
-                ? {
-                      type: "federated",
-                      issuer: credential.issuer,
-                      subject: credential.subject,
-                      audiences: [...credential.audiences],
-                      trustedFrom: toRfc3339(credential.trustedFrom),
-                      state: credential.state,
-                  }
-                : { type: "certificate" },
+        credential: credentialInventory(credential),
         allowedIpRanges: allowedNetworks ? { ranges: [...allowedNetworks.ipRanges], state: allowedNetworks.state } : null,
         notify: notify ? { webhook: redactUrl(notify.webhookUrl), events: [...notify.eventTypes] } : null,
         sweep: plan.sweep,
     };
+}
+
+function credentialInventory(credential: CredentialPlan): CredentialInventory {
+    switch (credential.type) {
+        case "certificate":
+            return { type: "certificate" };
+        case "federated":
+            return {
+                type: "federated",
+                issuer: credential.issuer,
+                subject: credential.subject,
+                audiences: [...credential.audiences],
+                trustedFrom: toRfc3339(credential.trustedFrom),
+                state: credential.state,
+            };
+        case "vaultKey":
+            return { type: "vaultKey", keyName: credential.keyName, hardwareProtected: credential.hardwareProtected };
+    }
 }

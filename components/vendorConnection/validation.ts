@@ -10,10 +10,10 @@ import {
     resolveRevocationCutoff,
     scheduleCertificates,
 } from "../rotation";
-import { CredentialPlan, CredentialSettings, credentialTypeOf, planFederatedCredential, rejectCertificateOnlySettings } from "./federatedPlan";
+import { CredentialPlan, CredentialSettings, credentialTypeOf, planCredential, rejectUnusedSettings } from "./credentialPlan";
 import { AllowedNetworksPlan, planAllowedNetworks } from "./networkPolicyPlan";
 import { checkIpRanges } from "../network";
-import { vaultFirewallRangeRules } from "../vault/validation";
+import { KEY_VAULT_OBJECT_NAME, vaultFirewallRangeRules } from "../vault/validation";
 import { NotifyPlan, NotifySettings, planNotify } from "./notifyPlan";
 import type { SweepMode } from "./choices";
 import { checkSweepMode } from "./sweepMode";
@@ -27,7 +27,7 @@ export interface ConnectionSettings {
     readonly suspended?: boolean;
     readonly readers?: readonly string[];
     readonly secretName?: string;
-    /** `{ type: "federated", issuer, subject, audiences?, trustedFrom }` instead of certificates. Default: certificates. */
+    /** `{ type: "federated", issuer, subject, audiences?, trustedFrom }` or `{ type: "vaultKey", hardwareProtected? }` instead of certificates. Default: certificates. */
     readonly credential?: CredentialSettings;
     /** IP ranges the service principal may sign in from (Conditional Access). Default: anywhere. */
     readonly allowedIpRanges?: readonly string[];
@@ -45,7 +45,7 @@ export interface ConnectionSettings {
 
 /** A connection's settings, checked and resolved against a deploy instant. */
 export interface ConnectionPlan {
-    /** The vault secret holding the active certificate; undefined for a federated connection. */
+    /** The vault secret holding the active certificate; undefined unless the credential is a certificate (federated and vault-key connections keep no secret). */
     readonly secretName: string | undefined;
     readonly credential: CredentialPlan;
     /** Where the service principal may sign in from; undefined when anywhere. */
@@ -63,9 +63,6 @@ export interface ConnectionPlan {
     readonly sweep: SweepMode;
 }
 
-// Key Vault object names: 1-127 letters, digits and hyphens
-// (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers).
-const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 /**
  * Every setting the judgement reads, besides `owners`: the key a judgement is kept under covers
  * exactly these, so a setting missing here would let two different settings share one plan
@@ -174,12 +171,13 @@ function judgeConnection(name: string, settings: ConnectionSettings, now: Date, 
 
     const credentialType = credentialTypeOf(settings.credential, path, issues);
     const federated = credentialType === "federated";
-    if (federated) {
-        rejectCertificateOnlySettings(settings as unknown as Record<string, unknown>, path, issues);
+    if (credentialType !== undefined) {
+        rejectUnusedSettings(credentialType, settings as unknown as Record<string, unknown>, path, issues);
     }
 
-    const secretName = federated ? undefined : (settings.secretName ?? defaultSecretName(name));
-    if (secretName !== undefined && !SECRET_NAME.test(secretName)) {
+    // Only a certificate connection publishes its certificate in a secret.
+    const secretName = federated || credentialType === "vaultKey" ? undefined : (settings.secretName ?? defaultSecretName(name));
+    if (secretName !== undefined && !KEY_VAULT_OBJECT_NAME.test(secretName)) {
         issues.add(
             settings.secretName === undefined ? path || "name" : at("secretName"),
             `${JSON.stringify(secretName)} is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens` +
@@ -246,9 +244,8 @@ function judgeConnection(name: string, settings: ConnectionSettings, now: Date, 
     // The schedule checks the cutoffs again; skip it when they are already reported.
     const schedule = policy === undefined || !cutoffsValid ? undefined : issues.collect(() => scheduleCertificates({ policy, now, revokeIssuedBefore: cutoffs, suspended, path }));
 
-    const credential: CredentialPlan | undefined = federated
-        ? planFederatedCredential(name, settings.credential!, { now, cutoff, suspended }, path, issues)
-        : { type: "certificate" };
+    const credential: CredentialPlan | undefined =
+        credentialType === undefined ? undefined : planCredential(credentialType, name, settings.credential, { now, cutoff, suspended }, path, issues);
     const allowedNetworks = planAllowedNetworks(settings, path, issues);
     // Checked as the vault firewall will take them; a federated connection's are reported above.
     const readerIpRanges = federated

@@ -5,7 +5,7 @@ import type { ConnectionPlan } from "./validation";
 export function vaultReaderOf(plan: ConnectionPlan, path: string): VaultReader {
     return {
         path,
-        certificate: plan.secretName !== undefined,
+        inVault: plan.credential.type !== "federated",
         readers: plan.readers.length,
         allowedIpRanges: plan.allowedNetworks?.ipRanges,
         readerIpRanges: plan.readerIpRanges,

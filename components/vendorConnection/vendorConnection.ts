@@ -1,17 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { Certificate } from "../certificate";
 import { formatIssue, IssueCollector, ValidationError } from "../errors";
 import { ResolvedPermission, isGuid } from "../permissions";
-import { CertificatePolicyInput, PlannedCertificate, isRevocationIdentity } from "../rotation";
+import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
 import { parseInstant, toRfc3339 } from "../time";
 import { VaultReference, checkVaultAdmits } from "../vault";
 import { vaultReaderOf } from "./vaultReader";
 import { deployInstant } from "./clock";
 import { ApiLookup, requiredResourceAccesses } from "./apiPermissions";
 import { declareFederatedCredential } from "./federated";
+import { declareKeyCredential } from "./keyCredential";
+import { declareReaderAssignments } from "./readerAccess";
+import { VaultKeyVault, declareVaultKeyCredential } from "./vaultKeyCredential";
 import { AllowedIpRangesState, CredentialType } from "./choices";
 import { declareNetworkPolicy } from "./networkPolicy";
 import { declareRotationNotice } from "./notify";
@@ -28,6 +30,13 @@ export const KEY_VAULT_SECRETS_USER_ROLE_ID = "4633458b-17de-408a-b874-0445c86b6
 
 /** What the vault secret holds while a connection is suspended: no certificate at all. */
 export const SUSPENDED_SECRET_VALUE = "suspended: this vendor connection has no credential";
+
+/** A scheduled slot as the outputs and the sweep see it, whichever resource holds its certificate. */
+interface IssuedSlot {
+    readonly planned: PlannedCertificate;
+    readonly certificate: Pick<Certificate, "thumbprintSha1" | "notBefore" | "notAfter">;
+    readonly keyCredential: azuread.ApplicationCertificate;
+}
 
 /** Each connection's plan (VendorConnection's `plan`), kept beside the component rather than in a field of it. */
 const plans = new WeakMap<VendorConnection, ConnectionPlan>();
@@ -97,20 +106,27 @@ export interface VendorConnectionArgs {
     /** Keep the app registration but remove every credential and disable sign-in. Default: false. */
     suspended?: boolean;
     /**
-     * The Key Vault that keeps the active certificate: a VendorVault (in TypeScript), or its (or an
-     * existing vault's) id, name and resource group. Required unless the credential is federated
-     * (no certificate to keep).
+     * The Key Vault that keeps the active certificate (or, for a vault-key connection, the key): a
+     * VendorVault (in TypeScript), or its (or an existing vault's) id, name and resource group; a
+     * vault-key connection also needs its `vaultUri` and `keySignerRoleDefinitionId`. Required
+     * unless the credential is federated (nothing to keep).
      */
     vault?: VaultReference;
     /** Name of the vault secret (1-127 letters, digits, hyphens). Default: `<name>-certificate`. */
     secretName?: string;
-    /** Service principal object ids granted "Key Vault Secrets User" on this connection's secret alone (e.g. the vendor's identity). Default: none. */
+    /**
+     * The vendor's identities (service principal object ids): granted "Key Vault Secrets User" on
+     * this connection's secret alone, or for a vault-key connection the vault's key-signer role
+     * (read and sign) on this connection's key alone. Default: none.
+     */
     readers?: string[];
     /**
      * How the vendor signs in. Default: certificates (`{ type: "certificate" }`), rotated as
      * `certificate` says. `{ type: "federated", issuer, subject, audiences?, trustedFrom }`: the
      * vendor's own identity provider vouches for its workload instead (workload identity
-     * federation): no certificate, no vault secret.
+     * federation): no certificate, no vault secret. `{ type: "vaultKey", hardwareProtected? }`:
+     * certificates rotated the same way, whose private keys are versions of the Key Vault key
+     * `<name>-key`, never exportable: the vendor signs through Key Vault (docs/security.md).
      */
     credential?: ConnectionCredential;
     /**
@@ -157,9 +173,9 @@ export interface ApiPermissions {
     roles: string[];
 }
 
-/** How the vendor signs in: certificates (the default), or a federated credential. */
+/** How the vendor signs in: certificates (the default), a federated credential, or certificates whose key stays in Key Vault. */
 export interface ConnectionCredential {
-    /** `certificate`, or `federated`: the vendor's identity provider vouches for its workload. */
+    /** `certificate`; `federated`: the vendor's identity provider vouches for its workload; `vaultKey`: the private key never leaves Key Vault. */
     type: CredentialType;
     /** Federated only, required: the identity provider's https issuer URL (the `iss` claim). */
     issuer?: string;
@@ -173,6 +189,8 @@ export interface ConnectionCredential {
      * the cutoff.
      */
     trustedFrom?: string;
+    /** Vault key only: an HSM-protected key (`RSA-HSM`), which needs a Premium vault. Default: false (software-protected `RSA`). */
+    hardwareProtected?: boolean;
 }
 
 /** Where a connection's rotation notices go. */
@@ -217,8 +235,17 @@ export class VendorConnection extends pulumi.ComponentResource {
     public readonly secretName: pulumi.Output<string | undefined>;
     /** Versionless URI of the vault secret: it always returns the active certificate. Undefined for a federated connection. */
     public readonly secretUri: pulumi.Output<string | undefined>;
-    /** SHA-1 thumbprint of the certificate the vault publishes; undefined while suspended, or for a federated connection. */
+    /** SHA-1 thumbprint of the active certificate (the one the vault publishes, or signs with); undefined while suspended, or for a federated connection. */
     public readonly activeThumbprint: pulumi.Output<string | undefined>;
+    /**
+     * Vault key only: the key's stable id, `https://<vault>/keys/<name>-key`, where the vendor's
+     * signer always finds the current version (the newest enabled one). Undefined otherwise.
+     */
+    public readonly keyUri: pulumi.Output<string | undefined>;
+    /** Vault key only: the versioned id of the active certificate's key version; undefined while suspended, or otherwise. */
+    public readonly activeKeyId: pulumi.Output<string | undefined>;
+    /** Vault key only: the active certificate's `x5t#S256` (base64url SHA-256 of its DER), for a signer given `activeKeyId`. */
+    public readonly activeThumbprintSha256: pulumi.Output<string | undefined>;
     /** Every certificate registered now (one, or two during an overlap), never key material. */
     public readonly certificates: pulumi.Output<ConnectionCertificateInfo[]>;
     /** RFC 3339 instant from which a deploy rotates the certificate; undefined while suspended. */
@@ -298,13 +325,15 @@ export class VendorConnection extends pulumi.ComponentResource {
                   })
                 : undefined;
         const certificates = plan.secretName === undefined ? undefined : this.declareCertificates(name, plan, plan.secretName, args.vault!, application, notice);
+        const vaultKey = plan.credential.type === "vaultKey" ? declareVaultKeyCredential(this, name, plan, plan.credential, vaultKeyVaultOf(args.vault!), application) : undefined;
         const federatedCredential = plan.credential.type === "federated" ? declareFederatedCredential(this, name, plan.credential, application) : undefined;
         if (plan.allowedNetworks) {
             declareNetworkPolicy(this, name, displayName, plan.allowedNetworks, servicePrincipal);
         }
 
         const consent = plan.grantConsent ? this.declareConsent(name, plan.permissions, servicePrincipal, apis) : [];
-        const keyCredentials = (certificates?.issued ?? []).map((c) => ({ thumbprint: c.certificate.thumbprintSha1, resource: c.keyCredential }));
+        const issued: IssuedSlot[] = certificates?.issued ?? vaultKey?.slots ?? [];
+        const keyCredentials = issued.map((c) => ({ thumbprint: c.certificate.thumbprintSha1, resource: c.keyCredential }));
         const sweep = declareSweep(this, name, plan, {
             application,
             servicePrincipal,
@@ -324,9 +353,12 @@ export class VendorConnection extends pulumi.ComponentResource {
         this.secretName = certificates ? certificates.secret.name : pulumi.output(undefined);
         // `properties` is secret as a whole (it carries the PKCS#12); its URI is not.
         this.secretUri = certificates ? pulumi.unsecret(certificates.secret.properties.apply((p) => p.secretUri)) : pulumi.output(undefined);
-        const issued = certificates?.issued ?? [];
         const active = issued.find((c) => c.planned.active);
         this.activeThumbprint = active ? active.certificate.thumbprintSha1 : pulumi.output(undefined);
+        const activeKey = vaultKey?.slots.find((slot) => slot.planned.active);
+        this.keyUri = vaultKey ? vaultKey.keyUri : pulumi.output(undefined);
+        this.activeKeyId = activeKey ? activeKey.certificate.keyId : pulumi.output(undefined);
+        this.activeThumbprintSha256 = activeKey ? activeKey.certificate.thumbprintSha256 : pulumi.output(undefined);
         this.certificates = pulumi.output(
             issued.map(({ planned, certificate }) => ({
                 slot: planned.slot,
@@ -349,6 +381,9 @@ export class VendorConnection extends pulumi.ComponentResource {
             secretName: this.secretName,
             secretUri: this.secretUri,
             activeThumbprint: this.activeThumbprint,
+            keyUri: this.keyUri,
+            activeKeyId: this.activeKeyId,
+            activeThumbprintSha256: this.activeThumbprintSha256,
             certificates: this.certificates,
             nextRotation: this.nextRotation,
             broadPermissions: this.broadPermissions,
@@ -430,22 +465,7 @@ export class VendorConnection extends pulumi.ComponentResource {
             const readerRole = pulumi
                 .output(vault.vaultId)
                 .apply((vaultId) => `/subscriptions/${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
-            for (const reader of plan.readers) {
-                new authorization.RoleAssignment(
-                    `${name}-reader-${reader}`,
-                    {
-                        principalId: reader,
-                        // Readers are vendor identities (service principals or managed identities).
-                        // Saying so lets ARM skip the directory lookup that fails with
-                        // PrincipalNotFound for principals created moments before.
-                        principalType: "ServicePrincipal",
-                        roleDefinitionId: readerRole,
-                        // Scoped to this one secret: a reader of one vendor's certificate sees no other.
-                        scope: pulumi.interpolate`${vault.vaultId}/secrets/${secret.name}`,
-                    },
-                    { parent: this },
-                );
-            }
+            declareReaderAssignments(this, name, "reader", plan.readers, readerRole, pulumi.interpolate`${vault.vaultId}/secrets/${secret.name}`);
         }
         return { issued, secret };
     }
@@ -471,49 +491,7 @@ export class VendorConnection extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const keyCredential = new azuread.ApplicationCertificate(
-            `${name}-credential-${planned.slot}`,
-            {
-                applicationId: application.id,
-                type: "AsymmetricX509Cert",
-                encoding: "pem",
-                value: certificate.certificatePem,
-                // Exactly the certificate's validity: Entra rejects a key credential that ends after
-                // its certificate, and a longer registration would outlive the rotation policy.
-                // From the schedule, which the certificate's own dates are: known at preview.
-                startDate: toRfc3339(planned.notBefore),
-                endDate: toRfc3339(planned.notAfter),
-            },
-            {
-                parent: this,
-                // How a slot's key credential is replaced depends on why its certificate is
-                // superseded (a new window, a new policy, a revocation), and Pulumi reads this
-                // option from the new registration alone, never the old state, so the new
-                // certificate decides:
-                // - A revocation identity: the certificate it replaces may have been issued before
-                //   the cutoff. Delete first, in the credential's own step: Pulumi defers the
-                //   deletes of create-before-delete replacements to the end of an update that
-                //   succeeded as a whole, so a failure anywhere else in a large stack would leave
-                //   the revoked credential registered (pulumi/pulumi#9979). The slot has no
-                //   credential until its successor is registered: revocation comes first.
-                // - Anything else (a new window's certificate, one re-issued for a new key size,
-                //   lifetime or renewBefore): the old credential is not revoked, and may be the one
-                //   the vendor signs in with. Register the successor first (Entra gives it a random
-                //   keyId, so both coexist) and delete the old one at the end of the update.
-                //   Deleting first would leave the application without a credential, and the vault
-                //   publishing a certificate Entra no longer holds, until the successor is
-                //   registered, and until a later deploy if that fails (a policy change re-issues
-                //   both slots at once). A routine rotation replaces a credential that has expired.
-                // What the new certificate cannot tell: a policy change while a revocation
-                // identity is still scheduled (until the revoked window's certificate leaves the
-                // schedule) re-issues it delete-first too; and in a deploy that both revokes and
-                // changes the policy, a slot whose new window opened after the cutoff replaces a
-                // credential issued before it create-before-delete, deleted at the end of the
-                // update like a slot the revocation drops. Change the policy apart from a revocation.
-                // See docs/architecture.md#delete-before-replace-key-credentials.
-                deleteBeforeReplace: isRevocationIdentity(planned.identity),
-            },
-        );
+        const keyCredential = declareKeyCredential(this, name, planned, application, certificate.certificatePem);
         return { certificate, keyCredential };
     }
 
@@ -547,15 +525,19 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
     }
     const problems: string[] = [];
     // A federated connection keeps nothing in a vault; any other needs one.
-    const federated = (args.credential as { type?: unknown } | undefined)?.type === "federated";
+    const credentialType = (args.credential as { type?: unknown } | undefined)?.type;
+    const federated = credentialType === "federated";
     if (!(federated && args.vault === undefined) && !isVaultReference(args.vault)) {
         problems.push("vault: must be a VendorVault or an object with vaultId, vaultName and resourceGroupName.");
     }
-    if (args.notify !== undefined && !federated && isVaultReference(args.vault) && args.vault.systemTopicName === undefined) {
+    if (args.notify !== undefined && credentialType !== "vaultKey" && !federated && isVaultReference(args.vault) && args.vault.systemTopicName === undefined) {
         problems.push(
             "notify: the vault has no Event Grid system topic to subscribe to; create the VendorVault with eventNotifications: true, " +
                 "or give an existing vault's systemTopicName (Azure allows one system topic per vault).",
         );
+    }
+    if (credentialType === "vaultKey" && isVaultReference(args.vault)) {
+        problems.push(...vaultKeyProblems(args.vault, args.credential?.hardwareProtected));
     }
     if (typeof args.deployerObjectId === "string" && !isGuid(args.deployerObjectId)) {
         problems.push(`deployerObjectId: ${notAnObjectId(args.deployerObjectId)}`);
@@ -583,6 +565,41 @@ function validateArgs(name: string, args: VendorConnectionArgs, resource: pulumi
         return refuse(problems);
     }
     return plan;
+}
+
+/** What a vault-key connection needs of its vault (validateArgs made sure the reference has it). */
+function vaultKeyVaultOf(vault: VaultReference): VaultKeyVault {
+    const keySignerRoleDefinitionId = vault.keySignerRoleDefinitionId!;
+    return {
+        vaultId: vault.vaultId,
+        // With the role's dependencies: VendorVault's role id waits for the deployer's grant to make
+        // keys, so no key is made before the deployer may make it.
+        vaultUri: pulumi.all([vault.vaultUri!, keySignerRoleDefinitionId]).apply(([uri]) => uri),
+        keySignerRoleDefinitionId,
+    };
+}
+
+/** What a vault-key connection needs of its vault beyond a reference: where to make keys, the signers' role, HSM keys if asked. */
+function vaultKeyProblems(vault: VaultReference, hardwareProtected: unknown): string[] {
+    const needed = 'required for credential.type "vaultKey"';
+    return [
+        ...(isPresent(vault.vaultUri)
+            ? []
+            : [
+                  `vault.vaultUri: ${needed}: the deploy makes the connection's key through it; give the VendorVault's vaultUri, or the existing vault's https://<name>.vault.azure.net/.`,
+              ]),
+        ...(isPresent(vault.keySignerRoleDefinitionId)
+            ? []
+            : [
+                  `vault.keySignerRoleDefinitionId: ${needed}: create the VendorVault with vaultKeyCredentials: true; for an existing vault, give the id of a role with only ` +
+                      "Microsoft.KeyVault/vaults/keys/read and Microsoft.KeyVault/vaults/keys/sign/action, and grant the deploying identity Key Vault Crypto Officer on the vault.",
+              ]),
+        ...(hardwareProtected === true && vault.sku === "standard"
+            ? [
+                  "credential.hardwareProtected: the vault is a standard vault, which holds no HSM-protected keys; create the VendorVault with sku: premium, or leave hardwareProtected out.",
+              ]
+            : []),
+    ];
 }
 
 function isVaultReference(vault: unknown): vault is VaultReference {

@@ -155,19 +155,25 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
 
         it("has every output of VendorConnection, those of every connection required", () => {
             const connection = schema.resources[CONNECTION];
-            assert.deepEqual(Object.keys(connection.properties).sort(), [
-                "activeThumbprint",
-                "applicationClientId",
-                "applicationObjectId",
-                "broadPermissions",
-                "certificates",
-                "displayName",
-                "nextRotation",
-                "secretName",
-                "secretUri",
-                "servicePrincipalObjectId",
-                "strays",
-            ]);
+            assert.deepEqual(
+                Object.keys(connection.properties).sort(),
+                [
+                    "activeThumbprint",
+                    "applicationClientId",
+                    "applicationObjectId",
+                    "broadPermissions",
+                    "certificates",
+                    "activeKeyId",
+                    "activeThumbprintSha256",
+                    "displayName",
+                    "keyUri",
+                    "nextRotation",
+                    "secretName",
+                    "secretUri",
+                    "servicePrincipalObjectId",
+                    "strays",
+                ].sort(),
+            );
             assert.deepEqual(connection.required, [
                 "applicationClientId",
                 "applicationObjectId",
@@ -185,16 +191,30 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
                 "allowedIpRanges",
                 "auditLogWorkspaceId",
                 "createResourceGroup",
+                "deployerObjectId",
+                "deployerPrincipalType",
                 "eventNotifications",
                 "location",
                 "resourceGroupName",
+                "sku",
                 "softDeleteRetentionInDays",
                 "tags",
+                "vaultKeyCredentials",
                 "vaultName",
             ]);
             assert.deepEqual(vault.requiredInputs, ["resourceGroupName"]);
-            assert.deepEqual(Object.keys(vault.properties).sort(), ["allowedIpRanges", "resourceGroupName", "systemTopicName", "tenantId", "vaultId", "vaultName", "vaultUri"]);
-            assert.deepEqual(vault.required, ["resourceGroupName", "tenantId", "vaultId", "vaultName", "vaultUri"]);
+            assert.deepEqual(Object.keys(vault.properties).sort(), [
+                "allowedIpRanges",
+                "keySignerRoleDefinitionId",
+                "resourceGroupName",
+                "sku",
+                "systemTopicName",
+                "tenantId",
+                "vaultId",
+                "vaultName",
+                "vaultUri",
+            ]);
+            assert.deepEqual(vault.required, ["resourceGroupName", "sku", "tenantId", "vaultId", "vaultName", "vaultUri"]);
         });
 
         it("takes the vault by reference, and literal choices as enums", () => {
@@ -202,10 +222,13 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
             assert.equal(inputs.vault.$ref, "#/types/vendor-connections:index:VaultReference");
             assert.deepEqual(Object.keys(schema.types["vendor-connections:index:VaultReference"].properties!).sort(), [
                 "allowedIpRanges",
+                "keySignerRoleDefinitionId",
                 "resourceGroupName",
+                "sku",
                 "systemTopicName",
                 "vaultId",
                 "vaultName",
+                "vaultUri",
             ]);
             assert.deepEqual(
                 schema.types["vendor-connections:index:AllowedIpRangesState"].enum!.map((member) => [member.name, member.value]),
@@ -219,6 +242,14 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
                 [
                     ["Certificate", "certificate"],
                     ["Federated", "federated"],
+                    ["VaultKey", "vaultKey"],
+                ],
+            );
+            assert.deepEqual(
+                schema.types["vendor-connections:index:VaultSku"].enum!.map((member) => [member.name, member.value]),
+                [
+                    ["Standard", "standard"],
+                    ["Premium", "premium"],
                 ],
             );
             assert.deepEqual(

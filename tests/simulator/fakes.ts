@@ -51,10 +51,7 @@ export function fakeCertificateIssuer(): Issuer {
     let issued = 0;
     return (inputs, at, { key, generation }) => {
         issued += 1;
-        const seed = `${key}|${generation}|${at.toISOString()}|${issued}`;
-        const sha1 = createHash("sha1").update(seed).digest("hex").toUpperCase();
-        const sha256 = createHash("sha256").update(seed).digest("hex").toUpperCase();
-        const serialNumber = sha256.slice(0, 32);
+        const { sha1, sha256, serialNumber } = fakeFacts(`${key}|${generation}|${at.toISOString()}|${issued}`);
         return {
             commonName: inputs.commonName,
             organization: inputs.organization,
@@ -74,6 +71,40 @@ export function fakeCertificateIssuer(): Issuer {
     };
 }
 
+/** Distinct fake thumbprints and serial for one issuance, from its seed. */
+function fakeFacts(seed: string): { sha1: string; sha256: string; serialNumber: string } {
+    const sha1 = createHash("sha1").update(seed).digest("hex").toUpperCase();
+    const sha256 = createHash("sha256").update(seed).digest("hex").toUpperCase();
+    return { sha1, sha256, serialNumber: sha256.slice(0, 32) };
+}
+
+export const VAULT_KEY_CERTIFICATE_TYPE = "pulumi-nodejs:dynamic/vendor-connections:VaultKeyCertificate";
+export const VAULT_KEY_ACTIVATION_TYPE = "pulumi-nodejs:dynamic/vendor-connections:VaultKeyActivation";
+
+/**
+ * A stand-in for the vault-key certificate provider's create: a new key version per issuance (its
+ * id under the vault URI and key name of the inputs), fake certificate and thumbprints (the SHA-256
+ * one as x5t#S256 spells it, base64url), no key material at all, as the real provider keeps none.
+ * Stateless: the resource key, its generation, the instant and the identity tell issuances apart, so
+ * one stand-in serves every simulator deterministically.
+ */
+export const fakeVaultKeyIssuer: Issuer = (inputs, at, { key, generation }) => {
+    const { sha1, serialNumber } = fakeFacts(`${key}|${generation}|${at.toISOString()}|${String(inputs.identity)}`);
+    const keyVersion = createHash("md5").update(`${serialNumber}|version`).digest("hex");
+    return {
+        ...inputs,
+        keyId: `${String(inputs.vaultUri).replace(/\/+$/, "")}/keys/${String(inputs.keyName)}/${keyVersion}`,
+        keyVersion,
+        certificatePem: `-----BEGIN CERTIFICATE-----\nFAKE ${serialNumber}\n-----END CERTIFICATE-----\n`,
+        thumbprintSha1: sha1,
+        thumbprintSha256: createHash("sha256").update(serialNumber).digest("base64url"),
+        serialNumber,
+    };
+};
+
+/** A stand-in for the activation's create: the version is enabled; its outputs are its inputs. */
+export const vaultKeyActivationStandIn: Issuer = (inputs) => ({ ...inputs });
+
 export const SWEEP_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Sweep";
 
 /**
@@ -85,8 +116,15 @@ export const SWEEP_TYPE = "pulumi-nodejs:dynamic/vendor-connections:Sweep";
  */
 export const quietTenantSweep: Issuer = (inputs) => ({ ...inputs, strays: [], removed: [], missing: [] });
 
-/** Stand-ins used for dynamic types no `issuers` entry names. */
-export const DEFAULT_ISSUERS: Readonly<Record<string, Issuer>> = { [SWEEP_TYPE]: quietTenantSweep };
+/**
+ * Stand-ins used for dynamic types no `issuers` entry names: the sweep needs a tenant, and the
+ * vault-key resources a vault (tests/vaultKey runs their real providers against a stand-in vault).
+ */
+export const DEFAULT_ISSUERS: Readonly<Record<string, Issuer>> = {
+    [SWEEP_TYPE]: quietTenantSweep,
+    [VAULT_KEY_CERTIFICATE_TYPE]: fakeVaultKeyIssuer,
+    [VAULT_KEY_ACTIVATION_TYPE]: vaultKeyActivationStandIn,
+};
 
 /** Dynamic types whose default stand-in's diff never sees a change (see quietTenantSweep). */
 export const QUIET_TYPES: ReadonlySet<string> = new Set([SWEEP_TYPE]);

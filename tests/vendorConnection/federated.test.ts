@@ -135,7 +135,9 @@ describe("VendorConnection credential: federated (workload identity federation)"
         assert.deepEqual(issueLines(plan({ ...federated(), trustedFrom: "2027-01-01T00:00:00Z" })), [
             "connections.backup.credential.trustedFrom: 2027-01-01T00:00:00Z is in the future; a trust can only start at or before the deploy time (2026-12-05T09:00:00Z).",
         ]);
-        assert.deepEqual(issueLines(plan({ type: "oidc" })), ['connections.backup.credential.type: "oidc" is not allowed; use "certificate" (the default) or "federated".']);
+        assert.deepEqual(issueLines(plan({ type: "oidc" })), [
+            'connections.backup.credential.type: "oidc" is not allowed; use "certificate" (the default), "federated" or "vaultKey".',
+        ]);
     });
 
     it("accepts issuer, subject and audience of 600 characters each (Graph's limit), and refuses 601 at each path", () => {

@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import type { DeployerPrincipalType } from "../vendorConnection/choices";
+
+// What a vault needs for vault-key connections (components/vaultKey/README.md): a role that lets a
+// vendor sign with its connection's key and do nothing else, and a deploying identity that may make
+// keys through the vault's data plane, which ARM cannot do for a key's new versions.
+
+// Built-in Azure role "Key Vault Crypto Officer": every action on keys, none on secrets
+// (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security#key-vault-crypto-officer).
+export const KEY_VAULT_CRYPTO_OFFICER_ROLE_ID = "14b46e9e-c2b7-41b4-b07b-48a6ebf60603";
+
+/**
+ * The vendor's whole access to its key: read the key (its public half and which versions are
+ * enabled) and sign with it. Key Vault Crypto User would also let it decrypt, encrypt, wrap and
+ * unwrap with every key of the vault
+ * (https://learn.microsoft.com/azure/role-based-access-control/permissions/security#microsoftkeyvault).
+ */
+export const KEY_SIGNER_DATA_ACTIONS = ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/sign/action"] as const;
+
+export interface VaultKeyAccessTarget {
+    readonly vaultId: pulumi.Input<string>;
+    readonly vaultName: pulumi.Input<string>;
+    /** Who runs the deploys: it creates, enables and disables the connections' key versions. */
+    readonly deployerObjectId: pulumi.Input<string>;
+    /** What the deployer is in Entra: ARM refuses an assignment whose principal type is not the principal's own. */
+    readonly deployerPrincipalType: DeployerPrincipalType;
+}
+
+export interface VaultKeyAccess {
+    /** The key-signer role's id, `/subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<guid>`. */
+    readonly keySignerRoleDefinitionId: pulumi.Output<string>;
+    /** The deployer's Key Vault Crypto Officer assignment on the vault. */
+    readonly deployerAssignment: authorization.RoleAssignment;
+}
+
+/**
+ * Declares, once per vault, the key-signer role and the deployer's Key Vault Crypto Officer role on
+ * the vault. The role is defined in the vault's subscription and assignable only in the vault's
+ * resource group: Azure assigns a custom role within the management groups, subscriptions or
+ * resource groups it lists, never a single resource
+ * (https://learn.microsoft.com/azure/role-based-access-control/role-definitions#assignablescopes).
+ * Connections then assign it at one key's scope each.
+ */
+export function declareVaultKeyAccess(parent: pulumi.Resource, name: string, target: VaultKeyAccessTarget): VaultKeyAccess {
+    const vaultId = pulumi.output(target.vaultId);
+    const keySigner = new authorization.RoleDefinition(
+        `${name}-key-signer`,
+        {
+            scope: vaultId.apply(subscriptionScopeOf),
+            // Custom role names are unique in the directory: the vault's name keeps each vault's apart.
+            roleName: pulumi.interpolate`Vendor key signer (${target.vaultName})`,
+            description: "Read a vendor connection's Key Vault key and sign with it; nothing else. Assigned per connection at its key's scope.",
+            roleType: "CustomRole",
+            permissions: [{ actions: [], notActions: [], dataActions: [...KEY_SIGNER_DATA_ACTIONS], notDataActions: [] }],
+            assignableScopes: [vaultId.apply(resourceGroupScopeOf)],
+        },
+        { parent },
+    );
+    const deployerAssignment = new authorization.RoleAssignment(
+        `${name}-deployer-crypto-officer`,
+        {
+            principalId: target.deployerObjectId,
+            // Always stated: azure-native would send "User" by default, and ARM refuses the
+            // assignment (UnmatchedPrincipalType) when the principal is of another type.
+            principalType: target.deployerPrincipalType,
+            roleDefinitionId: vaultId.apply((id) => `${subscriptionScopeOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_CRYPTO_OFFICER_ROLE_ID}`),
+            scope: vaultId,
+        },
+        { parent },
+    );
+    return { keySignerRoleDefinitionId: keySigner.id, deployerAssignment };
+}
+
+/** `/subscriptions/<id>` of an ARM resource id. */
+export function subscriptionScopeOf(resourceId: string): string {
+    const match = /^\/subscriptions\/[^/]+/i.exec(resourceId);
+    if (!match) {
+        throw new Error(`${JSON.stringify(resourceId)} is not an ARM resource id (/subscriptions/<id>/...).`);
+    }
+    return match[0];
+}
+
+/** `/subscriptions/<id>/resourceGroups/<name>` of an ARM resource id. */
+export function resourceGroupScopeOf(resourceId: string): string {
+    const match = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(resourceId);
+    if (!match) {
+        throw new Error(`${JSON.stringify(resourceId)} is not the ARM id of a resource in a resource group (/subscriptions/<id>/resourceGroups/<name>/...).`);
+    }
+    return match[0];
+}
