@@ -2,7 +2,7 @@
 // certificates and one VendorConnection per configured vendor, and exports an inventory of each.
 // It holds no logic of its own: the library is ./components, the config reading ./cli/config.
 import * as pulumi from "@pulumi/pulumi";
-import { ValidationError, VendorConnection, VendorVault, deployInstant, expectedStateOf, inventoryOf } from "./components";
+import { DeployerPrincipalType, ValidationError, VaultSku, VendorConnection, VendorVault, deployInstant, expectedStateOf, inventoryOf } from "./components";
 import { readStackConfig } from "./cli/config";
 
 const config = loadConfig();
@@ -18,6 +18,12 @@ const vault = new VendorVault("vendors", {
     auditLogWorkspaceId: config.vault.auditLogWorkspaceId,
     // Azure allows one Event Grid system topic per vault: created when any connection has `notify`.
     eventNotifications: config.needsVaultEvents,
+    // A premium vault holds HSM-protected keys, for vault-key connections that ask for them.
+    sku: config.vault.sku as VaultSku | undefined,
+    // The key-signer role and the deployer's right to make keys: when any connection's key is a vault key.
+    vaultKeyCredentials: config.needsVaultKeys,
+    deployerObjectId: config.deployerObjectId,
+    deployerPrincipalType: config.vault.deployerPrincipalType as DeployerPrincipalType | undefined,
     tags: config.vault.tags,
 });
 

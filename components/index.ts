@@ -10,7 +10,7 @@ export { VendorConnection } from "./vendorConnection/vendorConnection";
 export type { StrayItem, VendorConnectionArgs, ApiPermissions, ConnectionCredential, RotationNotices, ConnectionCertificateInfo } from "./vendorConnection/vendorConnection";
 export { VendorVault } from "./vault/vendorVault";
 export type { VendorVaultArgs, VaultReference } from "./vault/vendorVault";
-export { AllowedIpRangesState, CredentialType } from "./vendorConnection/choices";
+export { AllowedIpRangesState, CredentialType, DeployerPrincipalType, VaultSku } from "./vendorConnection/choices";
 export type { CertificatePolicyInput } from "./rotation/policy";
 
 // What a stack exports about each connection (no key material), and what `npm run verify` reads.

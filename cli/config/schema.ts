@@ -27,12 +27,14 @@ export const certificatePolicySchema = strict({
     keySize: z.number().optional(),
 });
 
-export const federatedCredentialSchema = strict({
+// Every credential type's keys: which apply to the type given is judged by the components.
+export const credentialSchema = strict({
     type: text,
     issuer: text.optional(),
     subject: text.optional(),
     audiences: texts.optional(),
     trustedFrom: text.optional(),
+    hardwareProtected: z.boolean().optional(),
 });
 
 export const notifySchema = strict({ webhookUrl: text });
@@ -48,7 +50,7 @@ export const connectionSchema = strict({
     revokeIssuedBefore: text.optional(),
     suspended: z.boolean().optional(),
     secretName: text.optional(),
-    credential: federatedCredentialSchema.optional(),
+    credential: credentialSchema.optional(),
     allowedIpRanges: texts.optional(),
     allowedIpRangesState: text.optional(),
     readerIpRanges: texts.optional(),
@@ -64,6 +66,8 @@ export const vaultSchema = strict({
     allowedIpRanges: texts.optional(),
     softDeleteRetentionInDays: z.number().optional(),
     auditLogWorkspaceId: text.optional(),
+    sku: text.optional(),
+    deployerPrincipalType: text.optional(),
     tags: z.record(z.string(), z.string()).optional(),
 });
 

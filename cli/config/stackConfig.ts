@@ -22,6 +22,8 @@ export interface StackConfig {
     readonly connections: readonly StackConnection[];
     /** Whether any connection sends rotation notices: the vault then needs its Event Grid system topic. */
     readonly needsVaultEvents: boolean;
+    /** Whether any connection's credential is a vault key: the vault then defines the key-signer role and lets the deployer make keys. */
+    readonly needsVaultKeys: boolean;
     /**
      * The vault firewall's rules: `vault.allowedIpRanges` plus the IPv4 ranges of every certificate
      * connection with readers (see vault/firewall.ts). Undefined when the vault admits every network.
@@ -104,6 +106,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
                 continue;
             }
             vaultReaders.push(vaultReaderOf(plan, path));
+            if (plan.credential.type === "vaultKey" && plan.credential.hardwareProtected && vaultSettings?.sku !== "premium") {
+                issues.add(
+                    joinPath(joinPath(path, "credential"), "hardwareProtected"),
+                    'needs a Premium vault, which holds HSM-protected keys; set vault.sku to "premium", or leave hardwareProtected out.',
+                );
+            }
             if (plan.secretName !== undefined) {
                 const other = secretNames.get(plan.secretName.toLowerCase());
                 if (other !== undefined) {
@@ -124,6 +132,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, now: Da
         deployerObjectId: deployerObjectId as string | undefined,
         connections,
         needsVaultEvents: connections.some(({ plan }) => plan.notify !== undefined),
+        needsVaultKeys: connections.some(({ plan }) => plan.credential.type === "vaultKey"),
         vaultFirewall,
     };
 }

@@ -66,7 +66,8 @@ function plannedNotify({ webhook, events }: NonNullable<DefenseInventory["notify
 
 /** The human-readable plan: one block per connection, then what the deploy declares. */
 export function renderPlan(report: PlanReport, declared: readonly DeclaredResource[], source: string): string {
-    const lines: string[] = [`Plan of ${source} for a deploy at ${report.at}`, "", ...vaultFirewallLines(report.vaultFirewall), ""];
+    const vaultKeys = report.connections.some((c) => c.credential.type === "vaultKey");
+    const lines: string[] = [`Plan of ${source} for a deploy at ${report.at}`, "", ...vaultFirewallLines(report.vaultFirewall, vaultKeys), ""];
     for (const c of report.connections) {
         lines.push(`${c.name}: ${c.displayName}${c.suspended ? "  [SUSPENDED: no credential, sign-in disabled]" : ""}`);
         lines.push("  permissions:");
@@ -81,7 +82,7 @@ export function renderPlan(report: PlanReport, declared: readonly DeclaredResour
             );
         }
         lines.push(...defenseLines(c));
-        if (c.credential.type === "certificate") {
+        if (c.credential.type !== "federated") {
             lines.push(...certificateLines(c));
         }
         lines.push("");
@@ -100,9 +101,9 @@ export function renderPlan(report: PlanReport, declared: readonly DeclaredResour
     return lines.join("\n");
 }
 
-function vaultFirewallLines(firewall: VaultFirewallPlan | null): string[] {
+function vaultFirewallLines(firewall: VaultFirewallPlan | null, vaultKeys: boolean): string[] {
     if (!firewall) {
-        return ["vault firewall: none (every network reaches the vault; RBAC decides who reads each secret)"];
+        return ["vault firewall: none (every network reaches the vault; RBAC decides who reads each secret or signs with each key)"];
     }
     const lines = [
         "vault firewall: denies every network except",
@@ -113,6 +114,11 @@ function vaultFirewallLines(firewall: VaultFirewallPlan | null): string[] {
     ];
     for (const { range, from, reason } of firewall.notAdmitted) {
         lines.push(`  not admitted: ${range} (${from}): ${reason}`);
+    }
+    if (vaultKeys) {
+        // ARM writes pass the firewall; a vault key's versions are made and enabled through the
+        // data plane, which it filters.
+        lines.push("  ALSO ADMIT the deploy runner's egress (in vault.allowedIpRanges): vault-key connections make, enable and disable their keys through the vault's data plane");
     }
     return lines;
 }
@@ -126,12 +132,19 @@ function certificateLines(c: PlannedConnection): string[] {
         lines.push(
             ...table(
                 ["slot", "not before", "not after", "state", "identity"],
-                c.certificates.map((cert) => [cert.slot, cert.notBefore, cert.notAfter, cert.active ? "active (in vault)" : "previous (overlap)", cert.identity]),
+                c.certificates.map((cert) => [cert.slot, cert.notBefore, cert.notAfter, certificateState(c, cert.active), cert.identity]),
             ).map((row) => `    ${row}`),
         );
     }
     lines.push(`  next rotation: ${c.nextRotation ?? "none (suspended)"}`);
     return lines;
+}
+
+function certificateState(c: PlannedConnection, active: boolean): string {
+    if (c.credential.type === "vaultKey") {
+        return active ? "active (newest enabled key version)" : "previous (overlap, still enabled)";
+    }
+    return active ? "active (in vault)" : "previous (overlap)";
 }
 
 const SWEEP_LINE: Record<PlannedConnection["sweep"], string> = {
@@ -154,6 +167,16 @@ function defenseLines(c: PlannedConnection): string[] {
         lines.push(`  credential: federated (no certificate, no vault secret)  [${FEDERATED_STATE[credential.state]}]`);
         lines.push(`    issuer ${credential.issuer}`, `    subject ${credential.subject}`, `    audience ${credential.audiences.join(", ")}`);
         lines.push(`    trusted from ${credential.trustedFrom}`);
+    }
+    if (credential.type === "vaultKey") {
+        const protection = credential.hardwareProtected ? "RSA-HSM (HSM-protected)" : "RSA (software-protected)";
+        lines.push(`  credential: vault key (private key never leaves Key Vault, not exportable; no vault secret)`);
+        lines.push(`    key ${credential.keyName}: one new ${protection} version per certificate below, disabled when its certificate leaves`);
+        lines.push(
+            credential.signers.length === 0
+                ? "    signers: none (no reader may sign with the key)"
+                : `    signers: ${credential.signers.join(", ")} with the vault's key-signer role (keys/read, keys/sign/action) on key ${credential.keyName} only`,
+        );
     }
     if (allowedIpRanges) {
         const mode = allowedIpRanges.state === "enabled" ? "blocked elsewhere" : "REPORT-ONLY: sign-ins elsewhere are logged, not blocked";

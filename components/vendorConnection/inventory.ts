@@ -11,7 +11,7 @@ import type { VendorConnection } from "./vendorConnection";
 export type CredentialInventory =
     | { type: "certificate" }
     | { type: "federated"; issuer: string; subject: string; audiences: string[]; trustedFrom: string; state: FederatedCredentialState }
-    | { type: "vaultKey"; keyName: string; hardwareProtected: boolean };
+    | { type: "vaultKey"; keyName: string; hardwareProtected: boolean; signers: string[] };
 
 /** Defense-in-depth settings of a connection, as plans and stack outputs show them. */
 export interface DefenseInventory {
@@ -78,14 +78,14 @@ export function inventoryOf(connection: VendorConnection): pulumi.Output<Connect
 export function defenseInventory(plan: ConnectionPlan): DefenseInventory {
     const { credential, allowedNetworks, notify } = plan;
     return {
-        credential: credentialInventory(credential),
+        credential: credentialInventory(credential, plan),
         allowedIpRanges: allowedNetworks ? { ranges: [...allowedNetworks.ipRanges], state: allowedNetworks.state } : null,
         notify: notify ? { webhook: redactUrl(notify.webhookUrl), events: [...notify.eventTypes] } : null,
         sweep: plan.sweep,
     };
 }
 
-function credentialInventory(credential: CredentialPlan): CredentialInventory {
+function credentialInventory(credential: CredentialPlan, plan: ConnectionPlan): CredentialInventory {
     switch (credential.type) {
         case "certificate":
             return { type: "certificate" };
@@ -99,6 +99,7 @@ function credentialInventory(credential: CredentialPlan): CredentialInventory {
                 state: credential.state,
             };
         case "vaultKey":
-            return { type: "vaultKey", keyName: credential.keyName, hardwareProtected: credential.hardwareProtected };
+            // The readers sign with the key; none while suspended, when their assignments are removed.
+            return { type: "vaultKey", keyName: credential.keyName, hardwareProtected: credential.hardwareProtected, signers: plan.suspended ? [] : [...plan.readers] };
     }
 }

@@ -62,7 +62,7 @@ describe("stack configuration: allowedIpRanges, credential, notify", () => {
         );
         assert.match(lines[1], /connection acme's rotation notices must not travel in clear text/);
         assert.match(lines[2], /is not allowed together with connections\.backup\.credential\.type "federated"/);
-        assert.match(lines[4], /unknown key "tenant"; allowed keys: type, issuer, subject, audiences, trustedFrom\./);
+        assert.match(lines[4], /unknown key "tenant"; allowed keys: type, issuer, subject, audiences, trustedFrom, hardwareProtected\./);
         assert.match(lines[5], /must be a list, not string "203\.0\.113\.0\/24"\./);
     });
 

@@ -59,7 +59,7 @@ describe("stack configuration (cli/config)", () => {
         assertIssues({ ...minimal(), conections: {} }, [
             "conections: unknown config key vendor-connections:conections; allowed keys: vault, connections, revokeIssuedBefore, deployerObjectId, sweep.",
         ]);
-        assertIssues({ ...minimal(), vault: { resourceGroupName: "rg", sku: "premium" } }, [/^vault: unknown key "sku"; allowed keys: resourceGroupName, location, name/]);
+        assertIssues({ ...minimal(), vault: { resourceGroupName: "rg", skus: "premium" } }, [/^vault: unknown key "skus"; allowed keys: resourceGroupName, location, name/]);
         assertIssues({ ...minimal(), connections: { backup: { permissions: graph("User.Read.All"), lifetime: "P7D" } } }, [
             /^connections\.backup: unknown key "lifetime"; allowed keys: displayName/,
         ]);

@@ -75,7 +75,7 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
         assert.equal(info.thumbprint, await valueOf(connection.activeThumbprint));
 
         const inventory = await valueOf(h.components.inventoryOf(connection));
-        assert.deepEqual(inventory.credential, { type: "vaultKey", keyName: "acme-key", hardwareProtected: false });
+        assert.deepEqual(inventory.credential, { type: "vaultKey", keyName: "acme-key", hardwareProtected: false, signers: [READER] });
         assert.equal(inventory.keyUri, "https://kv-vendors.vault.azure.net/keys/acme-key");
         assert.equal(inventory.secretUri, null);
     });
