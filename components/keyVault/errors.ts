@@ -17,7 +17,7 @@ export const DATA_ACTIONS: Readonly<Record<VaultKeyOperation, string>> = {
     create: "Microsoft.KeyVault/vaults/keys/create/action",
     get: "Microsoft.KeyVault/vaults/keys/read",
     sign: "Microsoft.KeyVault/vaults/keys/sign/action",
-    update: "Microsoft.KeyVault/vaults/keys/write",
+    update: "Microsoft.KeyVault/vaults/keys/update/action",
 };
 
 export interface VaultKeyCall {
