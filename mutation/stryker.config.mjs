@@ -26,6 +26,8 @@ export const scope = [
         mutate: [
             "components/vendorConnection/validation.ts",
             "components/vendorConnection/federatedPlan.ts",
+            "components/vendorConnection/credentialPlan.ts",
+            "components/vendorConnection/vaultKeyPlan.ts",
             "components/vendorConnection/networkPolicyPlan.ts",
             "components/vendorConnection/notifyPlan.ts",
         ],
@@ -39,6 +41,8 @@ export const scope = [
             "tests/vendorConnection/notify.test.ts",
             "tests/vendorConnection/vendorConnection.test.ts",
             "tests/vendorConnection/judgedOnce.test.ts",
+            "tests/vendorConnection/vaultKey.test.ts",
+            "tests/config/vaultKeySettings.test.ts",
         ],
     },
     {
@@ -63,6 +67,7 @@ export const scope = [
             "tests/vault/vendorVault.test.ts",
             "tests/config/stackConfig.test.ts",
             "tests/config/defenseSettings.test.ts",
+            "tests/config/vaultKeySettings.test.ts",
         ],
     },
 ];

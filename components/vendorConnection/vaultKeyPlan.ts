@@ -21,9 +21,11 @@ export function vaultKeyName(connectionName: string): string {
     return `${connectionName}-key`;
 }
 
-/** Checks a vault-key credential's settings at `path` (the connection's). */
-export function planVaultKeyCredential(connectionName: string, credential: CredentialSettings, path: string, issues: IssueCollector): VaultKeyCredentialPlan | undefined {
-    const before = issues.issues.length;
+/**
+ * Checks a vault-key credential's settings at `path` (the connection's), adding each problem to
+ * `issues`; the plan it returns is used only when there are none.
+ */
+export function planVaultKeyCredential(connectionName: string, credential: CredentialSettings, path: string, issues: IssueCollector): VaultKeyCredentialPlan {
     const { hardwareProtected } = credential;
     if (hardwareProtected !== undefined && typeof hardwareProtected !== "boolean") {
         issues.add(
@@ -37,9 +39,6 @@ export function planVaultKeyCredential(connectionName: string, credential: Crede
             path || "name",
             `${JSON.stringify(keyName)} is not a valid Key Vault key name; a vaultKey connection's key is named "<connection name>-key", so use a connection name of letters, digits and hyphens, at most ${127 - "-key".length} characters.`,
         );
-    }
-    if (issues.issues.length > before) {
-        return undefined;
     }
     return { type: "vaultKey", keyName, hardwareProtected: hardwareProtected === true };
 }

@@ -124,11 +124,16 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
         assert.match(message, /credential\.hardwareProtected: the vault is a standard vault, which holds no HSM-protected keys; create the VendorVault with sku: premium/);
     });
 
-    it("refuses a connection name that makes no valid key name", () => {
-        assert.match(
-            h.refusal("acme_eu", { vault, credential: vaultKey() }),
-            /"acme_eu-key" is not a valid Key Vault key name; a vaultKey connection's key is named "<connection name>-key"/,
+    it("refuses a connection name that makes no valid key name, naming the limits", () => {
+        assert.equal(
+            h.refusal("acme_eu", { vault, credential: vaultKey() }).split("\n")[1],
+            'name: "acme_eu-key" is not a valid Key Vault key name; a vaultKey connection\'s key is named "<connection name>-key", so use a connection name of letters, digits and hyphens, at most 123 characters.',
         );
+    });
+
+    it("takes a credential key of another type that is given as undefined, as a spread of optional settings leaves it", async () => {
+        await h.declare("acme", { vault, credential: { type: "vaultKey", issuer: undefined, trustedFrom: undefined } });
+        assert.equal(h.mocks.ofType(KEY.certificate).length, 1);
     });
 
     it("VendorVault vaultKeyCredentials: one key-signer role (read and sign only, assignable in the vault's resource group) and the deployer's Crypto Officer grant", async () => {
