@@ -28,11 +28,12 @@ export function credentialSources(env: Readonly<Record<string, string | undefine
 }
 
 /**
- * The deploying identity's credential for Graph in the cloud `endpoints` names. `env` chooses the
- * sources and configures workload identity and the CLI's tenant; EnvironmentCredential reads the
- * process environment itself, as it always does.
+ * The deploying identity's credential in the cloud whose authority `endpoints` names (for Graph, or
+ * for Key Vault, whose client asks for its own scope). `env` chooses the sources and configures
+ * workload identity and the CLI's tenant; EnvironmentCredential reads the process environment
+ * itself, as it always does.
  */
-export function deployingIdentityCredential(endpoints: GraphEndpoints, env: Readonly<Record<string, string | undefined>> = process.env): TokenCredential {
+export function deployingIdentityCredential(endpoints: Pick<GraphEndpoints, "authorityHost">, env: Readonly<Record<string, string | undefined>> = process.env): TokenCredential {
     const authority = endpoints.authorityHost === undefined ? {} : { authorityHost: endpoints.authorityHost };
     const tenantId = env.AZURE_TENANT_ID || undefined;
     const credentials = credentialSources(env).map((source): TokenCredential => {

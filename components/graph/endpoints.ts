@@ -36,6 +36,20 @@ export function resolveGraphEndpoints(env: Readonly<Record<string, string | unde
     return authorityHost === undefined ? { graph } : { graph, authorityHost };
 }
 
+/**
+ * The Microsoft Entra authority host alone, for a client of another service of the same cloud (Key
+ * Vault's): undefined for @azure/identity's default, the global cloud. Throws a ValidationError
+ * naming AZURE_AUTHORITY_HOST when it is set and wrong.
+ */
+export function resolveAuthorityHost(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+    const issues: { path: string; message: string }[] = [];
+    const authorityHost = checkOrigin(env[AUTHORITY_HOST_VARIABLE], AUTHORITY_HOST_VARIABLE, "https://login.microsoftonline.us", issues);
+    if (issues.length > 0) {
+        throw new ValidationError(issues);
+    }
+    return authorityHost;
+}
+
 /** The token scope for Graph in that cloud: its origin's `.default` (all the app permissions granted). */
 export function graphScope(endpoints: GraphEndpoints): string {
     return `${endpoints.graph}/.default`;

@@ -45,6 +45,14 @@ export function isKeyNotFound(err: unknown): boolean {
     return err instanceof VaultKeyError && err.status === 404;
 }
 
+/**
+ * True when Azure RBAC refused the caller (inner code ForbiddenByRbac): the role is missing, or was
+ * assigned too recently to apply yet. Not the firewall, and not a vault on access policies.
+ */
+export function isForbiddenByRbac(err: unknown): boolean {
+    return err instanceof VaultKeyError && err.status === 403 && err.code === "ForbiddenByRbac";
+}
+
 /** The error to report for `err`, thrown by the SDK during `call`. */
 export function vaultKeyError(err: unknown, call: VaultKeyCall): VaultKeyError {
     const what = `Key Vault ${call.vaultUri} refused to ${call.operation} key ${call.keyName}`;

@@ -5,6 +5,7 @@ import { KeyClient, type KeyVaultKey } from "@azure/keyvault-keys";
 import { ConcurrencyLimiter, processLimiter } from "../graph/limiter";
 import { attemptTimeoutPolicy, requestLimitPolicy } from "../graph/pipeline";
 import { VaultKeyOperation, vaultKeyError, isKeyNotFound } from "./errors";
+import { RoleAssignmentWait, retryWhileRoleAssignmentsApply } from "./roleAssignmentWait";
 
 // Key Vault's keys data plane, for a credential whose private key never leaves the vault. ARM can
 // create a key but never a new version of it, and never returns its public key, so the key is made,
@@ -15,7 +16,8 @@ import { VaultKeyOperation, vaultKeyError, isKeyNotFound } from "./errors";
 // ask a token for, and the resource is checked against the vault's own domain, so a sovereign
 // cloud's vault gets a token for its own audience), retries of 429 and 5xx after Retry-After, at
 // most `maxRetries`. Around each attempt, the same two policies as the Graph client's: a process-wide
-// limit on requests in flight, and a timeout per attempt.
+// limit on requests in flight, and a timeout per attempt. Around each call, when asked: a refusal by
+// Azure RBAC is asked again while a new role assignment may still be applying (roleAssignmentWait.ts).
 
 export interface VaultKeysOptions {
     readonly credential: TokenCredential;
@@ -29,6 +31,11 @@ export interface VaultKeysOptions {
     readonly attemptTimeoutMs?: number;
     /** Default: the process's (at most MAX_VAULT_REQUESTS_IN_FLIGHT). */
     readonly limiter?: ConcurrencyLimiter;
+    /**
+     * How long a call refused with ForbiddenByRbac is asked again, for a caller whose role was
+     * assigned moments before (the deploy). Default: not at all, the refusal is final.
+     */
+    readonly roleAssignmentWait?: RoleAssignmentWait;
 }
 
 /** Key Vault's service limit counts RSA operations per vault in 10-second windows; a deploy needs a handful per connection. */
@@ -56,12 +63,14 @@ export interface NewSigningKey {
 
 export class VaultKeys {
     private readonly client: KeyClient;
+    private readonly roleAssignmentWait: RoleAssignmentWait | undefined;
 
     constructor(
         readonly vaultUri: string,
         options: VaultKeysOptions,
     ) {
         const limiter = options.limiter ?? processLimiter("keyVault", MAX_VAULT_REQUESTS_IN_FLIGHT);
+        this.roleAssignmentWait = options.roleAssignmentWait;
         this.client = new KeyClient(vaultUri, options.credential, {
             retryOptions: { maxRetries: options.maxRetries ?? 5, retryDelayInMs: options.retryDelayInMs ?? 1_000, maxRetryDelayInMs: 30_000 },
             redirectOptions: { maxRetries: 0 },
@@ -118,11 +127,14 @@ export class VaultKeys {
     }
 
     private async call<T>(operation: VaultKeyOperation, keyName: string, run: () => Promise<T>): Promise<T> {
-        try {
-            return await run();
-        } catch (err) {
-            throw vaultKeyError(err, { operation, vaultUri: this.vaultUri, keyName });
-        }
+        const attempt = async () => {
+            try {
+                return await run();
+            } catch (err) {
+                throw vaultKeyError(err, { operation, vaultUri: this.vaultUri, keyName });
+            }
+        };
+        return this.roleAssignmentWait ? retryWhileRoleAssignmentsApply(attempt, this.roleAssignmentWait) : attempt();
     }
 }
 

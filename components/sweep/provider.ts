@@ -1,6 +1,5 @@
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import { loadProviderRuntime } from "../providerRuntime";
 import type * as SweepRuntime from "./providerRuntime";
 import { SWEEP_RUNTIME_SPECIFIER, SweepResourceInputs, SweepResourceOutputs } from "./providerModel";
 
@@ -10,9 +9,9 @@ import { SWEEP_RUNTIME_SPECIFIER, SweepResourceInputs, SweepResourceOutputs } fr
  * consumer's project directory, without TypeScript. The sweep needs the Azure SDK, which the
  * serialized text cannot carry, so the methods stay small: `check`, `create` and `update` load
  * this package's compiled runtime (providerRuntime.ts) by name from the host's directory, where
- * the package is installed, and the runtime's own `require("@azure/...")` then resolves from the
- * package's real location, hoisted or nested. `diff`, `read` and `delete` require nothing: they
- * may run from an older state's provider text, on another machine.
+ * the package is installed (../providerRuntime.ts: how, and what the methods may reference).
+ * `diff`, `read` and `delete` require nothing: they may run from an older state's provider text,
+ * on another machine.
  *
  * Why check reads the tenant: Pulumi runs check and diff on every preview and update, even when
  * the program's inputs are unchanged. Check puts what it finds into the inputs (`strays`), so a
@@ -56,17 +55,11 @@ export const sweepProvider: pulumi.dynamic.ResourceProvider<SweepResourceInputs,
     },
 };
 
+// Held in this module, so that the methods are serialized with these values rather than with a
+// reference to another module of the package (../providerRuntime.ts).
+const RUNTIME_SPECIFIER = SWEEP_RUNTIME_SPECIFIER;
+const loadRuntime = loadProviderRuntime;
+
 function sweepRuntime(): typeof SweepRuntime {
-    const fromProject = createRequire(join(process.cwd(), "vendor-connections-sweep.js"));
-    let entry: string;
-    try {
-        entry = fromProject.resolve(SWEEP_RUNTIME_SPECIFIER);
-    } catch (err) {
-        throw new Error(
-            `The sweep cannot load ${SWEEP_RUNTIME_SPECIFIER} from ${process.cwd()}, the directory Pulumi runs this stack's providers in ` +
-                `(${err instanceof Error ? err.message.split("\n")[0] : String(err)}). Install vendor-connections in that project ` +
-                '(in the vendor-connections repository itself, run "npm run build" first), or set the connection\'s sweep to "off".',
-        );
-    }
-    return fromProject(entry) as typeof SweepRuntime;
+    return loadRuntime<typeof SweepRuntime>(RUNTIME_SPECIFIER, "The sweep", ', or set the connection\'s sweep to "off"');
 }

@@ -19,6 +19,19 @@ export interface VaultKeyCertificateInputs {
     readonly identity: string;
 }
 
+/** Every input of a VaultKeyCertificate, in the order checks and diffs report them: a change to any replaces it. */
+export const VAULT_KEY_CERTIFICATE_INPUT_NAMES = [
+    "vaultUri",
+    "keyName",
+    "keySize",
+    "hardwareProtected",
+    "commonName",
+    "organization",
+    "notBefore",
+    "notAfter",
+    "identity",
+] as const satisfies readonly (keyof VaultKeyCertificateInputs)[];
+
 export interface VaultKeyCertificateOutputs extends VaultKeyCertificateInputs {
     /** The versioned key id: `https://<vault>/keys/<name>/<version>`. */
     readonly keyId: string;
@@ -49,6 +62,9 @@ export interface VaultKeyActivationInputs {
     /** The version the slot's certificate was issued for. */
     readonly keyVersion: string;
 }
+
+/** Every input of a VaultKeyActivation: a change to any replaces it. */
+export const VAULT_KEY_ACTIVATION_INPUT_NAMES = ["vaultUri", "keyName", "keyVersion"] as const satisfies readonly (keyof VaultKeyActivationInputs)[];
 
 /**
  * How the provider host finds the vault-key runtime: this package's name and the subpath its

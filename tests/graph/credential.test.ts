@@ -14,10 +14,10 @@ describe("the deploying identity's credential chain", () => {
     });
 
     it("builds without signing in, for the global cloud or another authority", () => {
-        // Construction contacts nothing: a token is asked for only when Graph is first called.
-        assert.equal(typeof deployingIdentityCredential({ graph: "https://graph.microsoft.com" }, {}).getToken, "function");
+        // Construction contacts nothing: a token is asked for only when a service is first called.
+        assert.equal(typeof deployingIdentityCredential({}, {}).getToken, "function");
         const env = { AZURE_FEDERATED_TOKEN_FILE: "/tmp/token", AZURE_CLIENT_ID: "00000000-0000-4000-a000-000000000001", AZURE_TENANT_ID: "00000000-0000-4000-a000-000000000002" };
-        const credential = deployingIdentityCredential({ graph: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us" }, env);
+        const credential = deployingIdentityCredential({ authorityHost: "https://login.microsoftonline.us" }, env);
         assert.equal(typeof credential.getToken, "function");
     });
 });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ValidationError } from "../../components/errors";
-import { AUTHORITY_HOST_VARIABLE, DEFAULT_GRAPH_ENDPOINT, GRAPH_ENDPOINT_VARIABLE, graphScope, resolveGraphEndpoints } from "../../components/graph";
+import { AUTHORITY_HOST_VARIABLE, DEFAULT_GRAPH_ENDPOINT, GRAPH_ENDPOINT_VARIABLE, graphScope, resolveAuthorityHost, resolveGraphEndpoints } from "../../components/graph";
 
 function refusal(env: Record<string, string>): ValidationError {
     try {
@@ -22,6 +22,15 @@ describe("Graph endpoints from the environment", () => {
         const endpoints = resolveGraphEndpoints({ [GRAPH_ENDPOINT_VARIABLE]: "https://graph.microsoft.us/", [AUTHORITY_HOST_VARIABLE]: "https://login.microsoftonline.us" });
         assert.deepEqual(endpoints, { graph: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us" });
         assert.equal(graphScope(endpoints), "https://graph.microsoft.us/.default");
+    });
+
+    it("give the authority host alone to a client of another service, refusing it as the Graph client does", () => {
+        assert.equal(resolveAuthorityHost({}), undefined);
+        assert.equal(
+            resolveAuthorityHost({ [AUTHORITY_HOST_VARIABLE]: "https://login.microsoftonline.us/", [GRAPH_ENDPOINT_VARIABLE]: "not a URL" }),
+            "https://login.microsoftonline.us",
+        );
+        assert.throws(() => resolveAuthorityHost({ [AUTHORITY_HOST_VARIABLE]: "http://login.microsoftonline.us" }), /^ValidationError: AZURE_AUTHORITY_HOST: .* is not https/);
     });
 
     it("refuse plain http, naming the variable and why", () => {

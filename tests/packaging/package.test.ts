@@ -73,7 +73,17 @@ describe("the packed package (npm pack), in a consumer project", function () {
             "vaultReaderOf",
             "wellKnownApis",
         ]);
-        for (const internal of ["vendor-connections/dist/vendorConnection/validation.js", "vendor-connections/dist/rotation/index.js", "vendor-connections/dist/index.js"]) {
+        const internals = [
+            "vendor-connections/dist/vendorConnection/validation.js",
+            "vendor-connections/dist/rotation/index.js",
+            "vendor-connections/dist/index.js",
+            // The runtimes' and the vendor helper's own modules: only their entries are exported.
+            "vendor-connections/dist/sweep/providerModel.js",
+            "vendor-connections/dist/vaultKey/runtime.js",
+            "vendor-connections/dist/keyVault/vaultKeys.js",
+            "vendor-connections/dist/providerRuntime.js",
+        ];
+        for (const internal of internals) {
             assert.throws(() => consumerRequire.resolve(internal), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" }, internal);
         }
         // Pulumi serializes the Certificate's provider with `require("vendor-connections/dist/...")`
@@ -81,11 +91,20 @@ describe("the packed package (npm pack), in a consumer project", function () {
         for (const providerModule of ["certificate/provider.js", "certificate/engine.js", "errors.js", "time.js"]) {
             assert.ok(consumerRequire.resolve(`vendor-connections/dist/${providerModule}`));
         }
-        // The Sweep's provider loads its compiled runtime by this exported name.
-        assert.equal(
-            consumerRequire.resolve("vendor-connections/sweep-provider-runtime"),
-            join(project.root, "node_modules", "vendor-connections", "dist", "sweep", "providerRuntime.js"),
-        );
+        // The Sweep's and the vault-key resources' providers load their compiled runtimes by these
+        // exported names, and the vendor imports its client-assertion helper by the last; each
+        // loads with the Azure SDK packages the package declares, and no other.
+        const entries: [string, string, string][] = [
+            ["sweep-provider-runtime", "sweep/providerRuntime.js", "runSweep"],
+            ["vault-key-provider-runtime", "vaultKey/providerRuntime.js", "createVaultKeyCertificate"],
+            ["vendor", "vendor/clientAssertion.js", "keyVaultClientAssertion"],
+        ];
+        for (const [entry, file, exported] of entries) {
+            const resolved = consumerRequire.resolve(`vendor-connections/${entry}`);
+            assert.equal(resolved, join(project.root, "node_modules", "vendor-connections", "dist", ...file.split("/")));
+            assert.equal(typeof consumerRequire(resolved)[exported], "function", `${entry} exports ${exported}`);
+            assert.ok(existsSync(resolved.replace(/\.js$/, ".d.ts")), `${entry} has its types`);
+        }
     });
 
     it("leaves the Pulumi SDKs to the consumer: peer dependencies, and one @pulumi/pulumi in its tree, the one the library and the providers resolve", () => {
@@ -134,6 +153,25 @@ describe("the packed package (npm pack), in a consumer project", function () {
         ]);
         // The sweep's provider finds its runtime by the package's exported name, from the project.
         assert.equal(result.sweepRuntime, join(project.root, "node_modules", "vendor-connections", "dist", "sweep", "providerRuntime.js"));
+    });
+
+    it("type-checks a vendor's import of the client-assertion helper by its exported name", async () => {
+        addFile(
+            project,
+            "vendor.ts",
+            `import { keyVaultClientAssertion } from "vendor-connections/vendor";
+import type { TokenCredential } from "@azure/identity";
+declare const credential: TokenCredential;
+const assertion: (request?: { tokenEndpoint?: string }) => Promise<string> = keyVaultClientAssertion({
+    keyId: "https://kv-vendors.vault.azure.net/keys/acme",
+    clientId: "00000000-0000-4000-a000-00000000000a",
+    tenantId: "00000000-0000-4000-a000-000000000001",
+    credential,
+});
+export default assertion;
+`,
+        );
+        await compile(project, ["vendor.ts"], "node16");
     });
 
     it("compiles the README's example against the package's main and types fields", async () => {

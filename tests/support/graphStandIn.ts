@@ -177,11 +177,6 @@ export class GraphStandIn extends AuthenticatingStandIn {
         return new Agent({ ca: this.caPem, keepAlive: true });
     }
 
-    /** The CA certificate (PEM) and the valid token, for a client in another process (which cannot share the agent or credential objects). */
-    forChildProcess(): { caPem: string; token: string } {
-        return { caPem: this.caPem, token: this.token };
-    }
-
     /** True when `text` contains any token this stand-in handed out: for asserting that none leaks. */
     leaksToken(text: string): boolean {
         return text.includes(this.token) || /refused-[0-9a-f-]{36}/.test(text);

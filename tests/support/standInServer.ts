@@ -123,6 +123,11 @@ export abstract class AuthenticatingStandIn extends HttpsStandIn {
         return this.credentialFor(this.token);
     }
 
+    /** The CA certificate (PEM) and the valid token, for a client in another process (which cannot share the agent or credential objects). */
+    forChildProcess(): { caPem: string; token: string } {
+        return { caPem: this.caPem, token: this.token };
+    }
+
     /** A TokenCredential whose token the stand-in refuses (expired, another audience...). */
     refusedCredential(): TokenCredential {
         return this.credentialFor(`refused-${randomUUID()}`);

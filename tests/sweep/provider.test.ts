@@ -5,7 +5,9 @@ import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { SweepResourceArgs, SweepResourceInputs, SweepResourceOutputs, UNKNOWN_VALUE } from "../../components/sweep/providerModel";
 import type { Stray } from "../../components/sweep";
+import type * as SweepResources from "../../components/sweep/resource";
 import { loadSerializedProvider } from "../support/dynamicProvider";
+import { nonBuiltinRequires, providerRegisteredFromPackage } from "../support/installedProvider";
 import { GraphStandIn, TestCertificate, testCertificate } from "../support/graphStandIn";
 import { addConnection, keyCredentialOf } from "../support/standInConnection";
 import { runInProviderHost } from "../support/providerHost";
@@ -110,6 +112,12 @@ describe("the serialized Sweep provider, in a consumer's project, against the st
             assert.ok(!serialized.includes(name), `the serialized provider mentions ${name}`);
         }
         assert.ok(serialized.includes("vendor-connections/sweep-provider-runtime"));
+    });
+
+    it("requires Node's built-ins alone when serialized from the package as a consumer installs it, where the package's exports refuse its other modules", async () => {
+        const installed = await providerRegisteredFromPackage<typeof SweepResources>(project, "sweep/resource", ({ Sweep }) => new Sweep("sweep", args("enforce", [])));
+        assert.deepEqual(nonBuiltinRequires(installed), []);
+        assert.ok(installed.includes("vendor-connections/sweep-provider-runtime"));
     });
 
     it("compromise: the preview lists the four footholds and removes nothing, one deploy leaves exactly the declared set, the next costs nothing", async () => {

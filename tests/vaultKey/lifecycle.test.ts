@@ -3,11 +3,10 @@ import { X509Certificate } from "node:crypto";
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { VaultKeys } from "../../components/keyVault/vaultKeys";
 import { issueVaultKeyCertificate, setKeyVersionEnabled } from "../../components/vaultKey/runtime";
-import type { VaultKeyCertificateInputs } from "../../components/vaultKey/model";
 import { keyVaultClientAssertion } from "../../components/vendor/clientAssertion";
-import { toRfc3339 } from "../../components/time";
 import { KeyVaultStandIn, STAND_IN_TENANT_ID } from "../support/keyVaultStandIn";
 import { TokenStandIn } from "../support/tokenStandIn";
+import { acmeCertificate } from "./support";
 
 // A vault-key credential's life against the stand-in vault and token endpoint: a certificate is
 // issued as a new, disabled version of the connection's key; the vendor, reading the key by its
@@ -15,7 +14,6 @@ import { TokenStandIn } from "../support/tokenStandIn";
 // switches the vendor to the newer version; retiring a version stops signing with it.
 
 const CLIENT_ID = "22222222-2222-4222-a222-222222222222";
-const HOUR = 3_600_000;
 const SCOPES = { scopes: ["https://graph.microsoft.com/.default"], skipCache: true };
 
 describe("a vault-key credential's life: issue, activate, rotate, retire", function () {
@@ -29,20 +27,6 @@ describe("a vault-key credential's life: issue, activate, rotate, retire", funct
         keys = new VaultKeys(vault.vaultUri(), { credential: vault.credential(), agent: vault.agent() });
     });
     after(() => Promise.all([vault.close(), entra.close()]));
-
-    function window(identity: string, startHoursAgo: number): VaultKeyCertificateInputs {
-        const start = Math.floor((Date.now() - startHoursAgo * HOUR) / 1000) * 1000;
-        return {
-            vaultUri: vault.vaultUri(),
-            keyName: "acme",
-            keySize: 2048,
-            hardwareProtected: false,
-            commonName: "acme",
-            notBefore: toRfc3339(new Date(start)),
-            notAfter: toRfc3339(new Date(start + 30 * 24 * HOUR)),
-            identity,
-        };
-    }
 
     function vendorSignIn(assertion: ReturnType<typeof keyVaultClientAssertion>) {
         const authority = entra.authority(STAND_IN_TENANT_ID);
@@ -66,7 +50,7 @@ describe("a vault-key credential's life: issue, activate, rotate, retire", funct
     }
 
     it("signs only with registered, current versions, found through the key's stable id", async () => {
-        const first = await issueVaultKeyCertificate(keys, window("w1", 2));
+        const first = await issueVaultKeyCertificate(keys, acmeCertificate(vault.vaultUri(), "w1", 2));
         // Issued: the certificate certifies the vault's key, and the version waits, disabled, for its registration.
         assert.ok(new X509Certificate(first.certificatePem).publicKey.equals(vault.key("acme", first.keyVersion)!.publicKey));
         assert.equal(vault.key("acme", first.keyVersion)!.enabled, false);
@@ -89,7 +73,7 @@ describe("a vault-key credential's life: issue, activate, rotate, retire", funct
 
         // Rotation: the next window's version, registered and activated; the vendor moves to it when
         // it next reads the key, and at once when its version is retired.
-        const second = await issueVaultKeyCertificate(keys, window("w2", 1));
+        const second = await issueVaultKeyCertificate(keys, acmeCertificate(vault.vaultUri(), "w2", 1));
         entra.register(CLIENT_ID, second.certificatePem);
         await setKeyVersionEnabled(keys, "acme", second.keyVersion, true);
         await setKeyVersionEnabled(keys, "acme", first.keyVersion, false);
