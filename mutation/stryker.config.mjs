@@ -28,6 +28,7 @@ export const scope = [
             "components/vendorConnection/federatedPlan.ts",
             "components/vendorConnection/credentialPlan.ts",
             "components/vendorConnection/vaultKeyPlan.ts",
+            "components/keyVault/objectNames.ts",
             "components/vendorConnection/networkPolicyPlan.ts",
             "components/vendorConnection/notifyPlan.ts",
         ],

@@ -25,10 +25,6 @@ export interface CheckedVaultSettings extends VaultSettings {
 // (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning).
 const VAULT_NAME = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 
-// Key Vault object names (secrets, keys): 1-127 letters, digits and hyphens
-// (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers).
-export const KEY_VAULT_OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
-
 export const SOFT_DELETE_RETENTION_DAYS = { min: 7, max: 90, default: 90 } as const;
 
 /**

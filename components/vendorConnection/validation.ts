@@ -13,7 +13,8 @@ import {
 import { CredentialPlan, CredentialSettings, credentialTypeOf, planCredential, rejectUnusedSettings } from "./credentialPlan";
 import { AllowedNetworksPlan, planAllowedNetworks } from "./networkPolicyPlan";
 import { checkIpRanges } from "../network";
-import { KEY_VAULT_OBJECT_NAME, vaultFirewallRangeRules } from "../vault/validation";
+import { KEY_VAULT_OBJECT_NAME } from "../keyVault/objectNames";
+import { vaultFirewallRangeRules } from "../vault/validation";
 import { NotifyPlan, NotifySettings, planNotify } from "./notifyPlan";
 import type { SweepMode } from "./choices";
 import { checkSweepMode } from "./sweepMode";

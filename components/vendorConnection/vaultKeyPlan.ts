@@ -1,5 +1,5 @@
 import { IssueCollector, joinPath } from "../errors";
-import { KEY_VAULT_OBJECT_NAME } from "../vault/validation";
+import { KEY_VAULT_OBJECT_NAME } from "../keyVault/objectNames";
 import type { CredentialSettings } from "./credentialPlan";
 
 // A vault-key credential: certificates as usual, but each one's private key is a new version of

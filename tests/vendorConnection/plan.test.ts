@@ -36,6 +36,12 @@ describe("planConnection: a connection's plain settings", () => {
 
     it("refuses a secret name Key Vault would refuse, at secretName when given and at the connection when it is the default", () => {
         assert.deepEqual(refusals({ secretName: "acme_cert" }), [`${PATH}.secretName: "acme_cert" is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens.`]);
+        // The whole name is judged: a name is a path segment of every request about the secret.
+        for (const secretName of ["/acme-cert", "acme-cert/versions"]) {
+            assert.deepEqual(refusals({ secretName }), [
+                `${PATH}.secretName: ${JSON.stringify(secretName)} is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens.`,
+            ]);
+        }
         assert.deepEqual(refusals({}, "acme.corp"), [
             `${PATH}: "acme.corp-certificate" is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens (the secret is named "<connection name>-certificate").`,
         ]);
