@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { GraphClient, GraphClientOptions } from "../../components/graph/client";
 import { parseStackOutputs } from "./stackOutputs";
-import { VaultSecretsReader } from "./vaultSecrets";
+import { VaultMetadataReader, VaultReaderOptions } from "./vaultMetadata";
 import { ConnectionVerdict, VerifyReport, exitCodeOf, verifyConnections } from "./verify";
 
 // `npm run verify -- --outputs <file> [--json]`: between deploys, compares each connection's
-// application and service principal in the tenant with what the stack declares, read-only, as the
-// identity signed in (the same credential chain as a deploy: components/graph/credential.ts).
+// application and service principal in the tenant, and its secret or key in the vault, with what
+// the stack declares, read-only, as the identity signed in (the same credential chain as a deploy:
+// components/graph/credential.ts).
 // Exit 0: clean; 2: drift found; 1: could not check. Progress goes to stderr, the report to stdout.
 // docs/operations.md#verify-between-deploys.
 
@@ -17,6 +18,8 @@ export interface VerifyIo {
     readonly stderr: (text: string) => void;
     /** Default: the environment's Graph and the deploying identity's credential. Tests pass a stand-in. */
     readonly graph?: GraphClientOptions;
+    /** What reaches the vault, over `graph`'s (same credential, agent and limits by default). Tests pass a Key Vault stand-in's. */
+    readonly vault?: VaultReaderOptions;
     readonly now?: Date;
 }
 
@@ -30,7 +33,7 @@ export async function main(argv: readonly string[], io: VerifyIo): Promise<numbe
     try {
         const { vaultUri, targets } = parseStackOutputs(await readFile(parsed.outputs, "utf8"), parsed.outputs);
         const client = new GraphClient(io.graph);
-        const vault = vaultUri === undefined ? undefined : new VaultSecretsReader(vaultUri, io.graph);
+        const vault = vaultUri === undefined ? undefined : new VaultMetadataReader(vaultUri, { ...io.graph, ...io.vault });
         const total = targets.length;
         report = await verifyConnections(
             client,

@@ -1,14 +1,18 @@
 import { normalizeThumbprint } from "../../components/sweep/keyIdentity";
 import type { LiveConnection, SweepPlan, SweptObject } from "../../components/sweep/model";
 import type { ExpectedConnection } from "../../components/vendorConnection/expected";
-import type { PublishedSecret } from "./vaultSecrets";
+import type { PublishedSecret } from "./vaultMetadata";
 
 // What `npm run verify` reports for one connection, from what the stack expects, what Graph holds
 // and the sweep's plan over both. Pure.
 
 export interface Drift {
     readonly object: SweptObject | "vault";
-    /** A stray's kind (keyCredential, owner, ...), or missingObject, missingKeyCredential, accountEnabled, rotationOverdue, renewalDue. */
+    /**
+     * A stray's kind (keyCredential, owner, ...), or missingObject, missingKeyCredential, accountEnabled, rotationOverdue, renewalDue;
+     * for the vault: missingSecret, secretNotSuspended, activeThumbprint, secretDisabled (vaultDriftOf), or missingKey,
+     * enabledKeyVersion, disabledKeyVersion, keyVersionThumbprint, missingKeyVersion (keyDriftOf).
+     */
     readonly kind: string;
     readonly id: string;
     readonly displayName: string | null;

@@ -20,6 +20,10 @@ const expectedConnection = z.object({
     activeThumbprint: text.nullable(),
     activeNotAfter: text.nullable(),
     secretName: text.nullable(),
+    // Outputs of a stack deployed before vault-key connections were verified lack these two: such a
+    // connection is then checked in Graph alone, as before.
+    keyName: text.nullable().default(null),
+    keyVersions: z.array(z.object({ keyId: text, thumbprintSha256: text })).default([]),
 });
 
 export interface VerifyTarget {

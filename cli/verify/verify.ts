@@ -1,20 +1,23 @@
 import type { GraphClient } from "../../components/graph/client";
 import { readLiveConnection } from "../../components/sweep/liveState";
 import { planSweep } from "../../components/sweep/plan";
+import type { ExpectedConnection } from "../../components/vendorConnection/expected";
 import { Drift, driftOf, vaultDriftOf } from "./drift";
+import { keyDriftOf } from "./keyDrift";
 import type { VerifyTarget } from "./stackOutputs";
-import type { PublishedSecret, VaultSecretsReader } from "./vaultSecrets";
+import type { PublishedSecret, VaultMetadataReader } from "./vaultMetadata";
 
-// Checks every connection against the tenant, read-only: the sweep's reads and planner, nothing
-// removed. Connections are checked together; the Graph client's limiter keeps at most 8 requests in
-// flight for the whole run, so a large stack costs about requests x latency / 8.
+// Checks every connection against the tenant and the vault, read-only: the sweep's reads and
+// planner, the vault's listings, nothing removed. Connections are checked together; the Graph
+// client's limiter keeps at most 8 requests in flight for the whole run (the vault's share it), so
+// a large stack costs about requests x latency / 8.
 
 export interface ConnectionVerdict {
     readonly name: string;
     /** True when checked and nothing drifted; false on drift or when it could not be checked. */
     readonly ok: boolean;
     readonly drift: readonly Drift[];
-    /** Why it could not be checked (a missing permission, Graph unreachable); absent when checked. */
+    /** Why it, or part of it, could not be checked (a missing permission, Graph or the vault unreachable); absent when checked. */
     readonly error?: string;
 }
 
@@ -31,25 +34,32 @@ export function exitCodeOf(report: VerifyReport): 0 | 1 | 2 {
     return report.connections.some((c) => c.error !== undefined) ? 1 : 0;
 }
 
+/** What one source (Graph, the secret, the key) showed of a connection: its drift, or why it could not be read. */
+interface Findings {
+    readonly drift: readonly Drift[];
+    readonly error?: string;
+}
+
+const NO_VAULT = "the stack outputs name no vault (vaultUri)";
+
 /**
- * Checks every connection. `vault` (the stack's vault, when it exported one) is listed once, up
- * front: a connection whose secret could not be checked reports why, beside its Graph drift.
+ * Checks every connection. `vault` (the stack's vault, when it exported one) has its secrets listed
+ * once, up front, when some connection has a secret, and each vault-key connection's key versions
+ * listed beside its Graph reads. What could not be read is reported per connection, beside the
+ * drift of what could: a key version enabled outside the stack is reported even when Graph refuses.
  */
 export async function verifyConnections(
     client: GraphClient,
     targets: readonly VerifyTarget[],
     now: Date,
     progress: (done: number, verdict: ConnectionVerdict) => void,
-    vault?: VaultSecretsReader,
+    vault?: VaultMetadataReader,
 ): Promise<VerifyReport> {
-    let published: ReadonlyMap<string, PublishedSecret> | string = "the stack outputs name no vault (vaultUri)";
-    if (vault !== undefined) {
-        published = await vault.publishedSecrets().catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
-    }
+    const published = await publishedSecretsFor(targets, vault);
     let done = 0;
     const connections = await Promise.all(
         targets.map(async (target) => {
-            const verdict = await verifyOne(client, target, now, published);
+            const verdict = await verifyOne(client, target, now, published, vault);
             done += 1;
             progress(done, verdict);
             return verdict;
@@ -58,14 +68,60 @@ export async function verifyConnections(
     return { checkedAt: now.toISOString().replace(/\.\d{3}Z$/, "Z"), connections };
 }
 
-async function verifyOne(client: GraphClient, { name, expected }: VerifyTarget, now: Date, published: ReadonlyMap<string, PublishedSecret> | string): Promise<ConnectionVerdict> {
+/** The vault's secrets, when some connection has one (an empty map otherwise); why they could not be listed, as text. */
+async function publishedSecretsFor(targets: readonly VerifyTarget[], vault: VaultMetadataReader | undefined): Promise<ReadonlyMap<string, PublishedSecret> | string> {
+    if (!targets.some((t) => t.expected.secretName !== null)) {
+        return new Map();
+    }
+    return vault === undefined ? NO_VAULT : vault.publishedSecrets().catch(reasonOf);
+}
+
+async function verifyOne(
+    client: GraphClient,
+    { name, expected }: VerifyTarget,
+    now: Date,
+    published: ReadonlyMap<string, PublishedSecret> | string,
+    vault: VaultMetadataReader | undefined,
+): Promise<ConnectionVerdict> {
+    const [graph, key] = await Promise.all([graphFindings(client, name, expected, now), keyFindings(expected, vault)]);
+    const findings = [graph, secretFindings(expected, published), key];
+    const drift = findings.flatMap((f) => f.drift);
+    const errors = findings.flatMap((f) => (f.error === undefined ? [] : [f.error]));
+    return { name, ok: drift.length === 0 && errors.length === 0, drift, ...(errors.length > 0 ? { error: errors.join("; ") } : {}) };
+}
+
+async function graphFindings(client: GraphClient, name: string, expected: ExpectedConnection, now: Date): Promise<Findings> {
     const { declared } = expected;
-    const vaultUnchecked = typeof published === "string" && expected.secretName !== null ? { error: `the vault secret could not be checked: ${published}` } : {};
     try {
         const live = await readLiveConnection(client, { applicationObjectId: declared.application.objectId, servicePrincipalObjectId: declared.servicePrincipal.objectId });
-        const drift = [...driftOf(name, expected, live, planSweep(declared, live), now), ...(typeof published === "string" ? [] : vaultDriftOf(expected, published))];
-        return { name, ok: drift.length === 0 && !("error" in vaultUnchecked), drift, ...vaultUnchecked };
+        return { drift: driftOf(name, expected, live, planSweep(declared, live), now) };
     } catch (err) {
-        return { name, ok: false, drift: [], error: err instanceof Error ? err.message : String(err) };
+        return { drift: [], error: reasonOf(err) };
     }
+}
+
+function secretFindings(expected: ExpectedConnection, published: ReadonlyMap<string, PublishedSecret> | string): Findings {
+    if (expected.secretName === null) {
+        return { drift: [] };
+    }
+    return typeof published === "string" ? { drift: [], error: `the vault secret could not be checked: ${published}` } : { drift: vaultDriftOf(expected, published) };
+}
+
+async function keyFindings(expected: ExpectedConnection, vault: VaultMetadataReader | undefined): Promise<Findings> {
+    if (expected.keyName === null) {
+        return { drift: [] };
+    }
+    const unchecked = (reason: string): Findings => ({ drift: [], error: `the vault key could not be checked: ${reason}` });
+    if (vault === undefined) {
+        return unchecked(NO_VAULT);
+    }
+    try {
+        return { drift: keyDriftOf(expected, await vault.keyVersions(expected.keyName)) };
+    } catch (err) {
+        return unchecked(reasonOf(err));
+    }
+}
+
+function reasonOf(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
 }

@@ -18,8 +18,23 @@ export interface ExpectedConnection {
     readonly activeThumbprint: string | null;
     /** RFC 3339 end of the active certificate. */
     readonly activeNotAfter: string | null;
-    /** The vault secret; null for a federated connection. */
+    /** The vault secret; null unless the credential is a certificate. */
     readonly secretName: string | null;
+    /** The connection's Key Vault key; null unless the credential is a vault key. */
+    readonly keyName: string | null;
+    /**
+     * Vault key only: the key versions of the certificates the stack holds now (one, or two during
+     * an overlap), the only versions that should be enabled. Empty otherwise, and while suspended.
+     */
+    readonly keyVersions: readonly ExpectedKeyVersion[];
+}
+
+/** A key version the stack holds as a current certificate. */
+export interface ExpectedKeyVersion {
+    /** The versioned key id, `https://<vault>/keys/<name>/<version>`. */
+    readonly keyId: string;
+    /** Its certificate's `x5t#S256`, which the version's `x5t-S256` tag should carry. */
+    readonly thumbprintSha256: string;
 }
 
 export function expectedStateOf(connection: VendorConnection): pulumi.Output<ExpectedConnection> {
@@ -37,6 +52,8 @@ export function expectedStateOf(connection: VendorConnection): pulumi.Output<Exp
                 activeThumbprint: active?.thumbprint ?? null,
                 activeNotAfter: active?.notAfter ?? null,
                 secretName: secretName ?? null,
+                keyName: plan.credential.type === "vaultKey" ? plan.credential.keyName : null,
+                keyVersions: certificates.flatMap(({ keyId, thumbprintSha256 }) => (keyId !== undefined && thumbprintSha256 !== undefined ? [{ keyId, thumbprintSha256 }] : [])),
             };
         });
 }

@@ -39,7 +39,8 @@ export interface ConnectionInventory extends DefenseInventory {
     revokeIssuedBefore: string | null;
     nextRotation: string | null;
     activeThumbprint: string | null;
-    certificates: { slot: string; identity: string; thumbprint: string; notBefore: string; notAfter: string; active: boolean }[];
+    /** As the connection's `certificates` output: a vault-key connection's also name their key versions (keyId, thumbprintSha256). */
+    certificates: { slot: string; identity: string; thumbprint: string; notBefore: string; notAfter: string; active: boolean; keyId?: string; thumbprintSha256?: string }[];
 }
 
 /** A connection's inventory as one plain (non-secret) Output, for stack outputs and plans. */

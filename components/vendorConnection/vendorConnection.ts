@@ -14,6 +14,7 @@ import { declareFederatedCredential } from "./federated";
 import { declareKeyCredential } from "./keyCredential";
 import { declareReaderAssignments } from "./readerAccess";
 import { VaultKeyVault, declareVaultKeyCredential } from "./vaultKeyCredential";
+import type { VaultKeyCertificate } from "../vaultKey/resource";
 import { AllowedIpRangesState, CredentialType } from "./choices";
 import { declareNetworkPolicy } from "./networkPolicy";
 import { declareRotationNotice } from "./notify";
@@ -36,6 +37,8 @@ interface IssuedSlot {
     readonly planned: PlannedCertificate;
     readonly certificate: Pick<Certificate, "thumbprintSha1" | "notBefore" | "notAfter">;
     readonly keyCredential: azuread.ApplicationCertificate;
+    /** Vault key only: the key version the certificate's private key is. */
+    readonly keyVersion?: Pick<VaultKeyCertificate, "keyId" | "thumbprintSha256">;
 }
 
 /** Each connection's plan (VendorConnection's `plan`), kept beside the component rather than in a field of it. */
@@ -213,6 +216,10 @@ export interface ConnectionCertificateInfo {
     notAfter: string;
     /** Whether the vault publishes this one. */
     active: boolean;
+    /** Vault key only: the versioned id of its key version, `https://<vault>/keys/<name>-key/<version>`. */
+    keyId?: string;
+    /** Vault key only: its `x5t#S256` (base64url SHA-256 of its DER), which its key version's `x5t-S256` tag carries. */
+    thumbprintSha256?: string;
 }
 
 /**
@@ -332,7 +339,7 @@ export class VendorConnection extends pulumi.ComponentResource {
         }
 
         const consent = plan.grantConsent ? this.declareConsent(name, plan.permissions, servicePrincipal, apis) : [];
-        const issued: IssuedSlot[] = certificates?.issued ?? vaultKey?.slots ?? [];
+        const issued: IssuedSlot[] = certificates?.issued ?? vaultKey?.slots.map((slot) => ({ ...slot, keyVersion: slot.certificate })) ?? [];
         const keyCredentials = issued.map((c) => ({ thumbprint: c.certificate.thumbprintSha1, resource: c.keyCredential }));
         const sweep = declareSweep(this, name, plan, {
             application,
@@ -360,13 +367,14 @@ export class VendorConnection extends pulumi.ComponentResource {
         this.activeKeyId = activeKey ? activeKey.certificate.keyId : pulumi.output(undefined);
         this.activeThumbprintSha256 = activeKey ? activeKey.certificate.thumbprintSha256 : pulumi.output(undefined);
         this.certificates = pulumi.output(
-            issued.map(({ planned, certificate }) => ({
+            issued.map(({ planned, certificate, keyVersion }) => ({
                 slot: planned.slot,
                 identity: planned.identity,
                 thumbprint: certificate.thumbprintSha1,
                 notBefore: certificate.notBefore,
                 notAfter: certificate.notAfter,
                 active: planned.active,
+                ...(keyVersion ? { keyId: keyVersion.keyId, thumbprintSha256: keyVersion.thumbprintSha256 } : {}),
             })),
         );
         const nextRotation = plan.schedule?.nextRotation;

@@ -128,6 +128,32 @@ export class KeyVaultStandIn extends AuthenticatingStandIn {
         return this.requests.filter((r) => r.method === method && (path === undefined || path.test(r.path)));
     }
 
+    /**
+     * Adds a version of key `name` as a deploy would have left it (enabled or not, its tags and
+     * expiry, in epoch seconds), without the create call: for tests of what only lists versions.
+     * Seeded versions share one key pair, made once per test process.
+     */
+    async seedVersion(name: string, seeded: { enabled: boolean; tags?: Record<string, string>; expires?: number }): Promise<StoredKey> {
+        const { publicKey, privateKey } = await seedKeyPair();
+        const now = nowSeconds();
+        const key: StoredKey = {
+            name,
+            version: randomBytes(16).toString("hex"),
+            kty: "RSA",
+            keySize: 2048,
+            keyOps: ["sign", "verify"],
+            privateKey,
+            publicKey,
+            enabled: seeded.enabled,
+            expires: seeded.expires,
+            created: now,
+            updated: now,
+            tags: { ...seeded.tags },
+        };
+        this.keys.set(name, [...(this.keys.get(name) ?? []), key]);
+        return key;
+    }
+
     /** The version of key `name` with id `kid`, or its latest. */
     key(name: string, version?: string): StoredKey | undefined {
         const versions = this.keys.get(name) ?? [];
@@ -300,6 +326,15 @@ export class KeyVaultStandIn extends AuthenticatingStandIn {
         }
         return fault;
     }
+}
+
+let seedPair: Promise<{ publicKey: KeyObject; privateKey: KeyObject }> | undefined;
+
+function seedKeyPair(): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+    seedPair ??= new Promise((resolve, reject) =>
+        generateKeyPair("rsa", { modulusLength: 2048, publicExponent: 0x10001 }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey }))),
+    );
+    return seedPair;
 }
 
 function kidOf(key: StoredKey, origin: string): string {

@@ -69,5 +69,7 @@ export function expectedOf(connection: StandInConnection, secretName: string, ne
         activeThumbprint: certificate.thumbprint,
         activeNotAfter,
         secretName,
+        keyName: null,
+        keyVersions: [],
     };
 }

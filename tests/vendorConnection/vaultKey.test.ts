@@ -80,6 +80,22 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
         assert.equal(inventory.secretUri, null);
     });
 
+    it("names each certificate's key version in `certificates`, and in what `npm run verify` expects; a certificate connection names none", async () => {
+        const connection = await h.declare("acme", { credential: vaultKey(), readers: [READER], vault });
+        const [info] = await valueOf(connection.certificates);
+        assert.equal(info.keyId, await valueOf(connection.activeKeyId));
+        assert.equal(info.thumbprintSha256, await valueOf(connection.activeThumbprintSha256));
+        const expected = await valueOf(h.components.expectedStateOf(connection));
+        assert.deepEqual([expected.secretName, expected.keyName], [null, "acme-key"]);
+        assert.deepEqual(expected.keyVersions, [{ keyId: info.keyId, thumbprintSha256: info.thumbprintSha256 }]);
+
+        const certificates = await h.declare("globex", {});
+        const [certificateInfo] = await valueOf(certificates.certificates);
+        assert.deepEqual(Object.keys(certificateInfo).sort(), ["active", "identity", "notAfter", "notBefore", "slot", "thumbprint"]);
+        const certificateExpected = await valueOf(h.components.expectedStateOf(certificates));
+        assert.deepEqual([certificateExpected.secretName, certificateExpected.keyName, certificateExpected.keyVersions], ["globex-certificate", null, []]);
+    });
+
     it("asks for an HSM-protected key of the policy's size when the connection says so", async () => {
         await h.declare("acme", { credential: vaultKey({ hardwareProtected: true }), certificate: { keySize: 3072 }, vault: { ...vault, sku: "premium" } });
         const { inputs } = h.mocks.one(KEY.certificate, "acme-key-b");
@@ -92,6 +108,9 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
         assert.equal(h.mocks.one(T.servicePrincipal, "acme-sp").inputs.accountEnabled, false);
         assert.equal(await valueOf(connection.activeKeyId), undefined);
         assert.equal(await valueOf(connection.keyUri), "https://kv-vendors.vault.azure.net/keys/acme-key");
+        // Verify then expects every version of the key disabled.
+        const expected = await valueOf(h.components.expectedStateOf(connection));
+        assert.deepEqual([expected.suspended, expected.keyName, expected.keyVersions], [true, "acme-key", []]);
     });
 
     it("refuses what a vault-key connection would ignore, naming the setting and the credential type", () => {
