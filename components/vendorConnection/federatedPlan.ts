@@ -53,7 +53,6 @@ export function planFederatedCredential(
     issues: IssueCollector,
 ): FederatedCredentialPlan | undefined {
     const at = (key: string) => joinPath(joinPath(path, "credential"), key);
-    const before = issues.issues.length;
 
     const issuer = checkHttpsUrl(
         credential.issuer,
@@ -85,7 +84,9 @@ export function planFederatedCredential(
         );
     }
 
-    if (issues.issues.length > before || trustedFrom === undefined) {
+    // Without a trust instant there is no plan; with other problems the plan made is never used,
+    // since the judgement that asked for it throws every problem it collected.
+    if (trustedFrom === undefined) {
         return undefined;
     }
     return {

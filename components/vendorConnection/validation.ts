@@ -13,7 +13,7 @@ import {
 import { CredentialPlan, CredentialSettings, credentialTypeOf, planCredential, rejectUnusedSettings } from "./credentialPlan";
 import { AllowedNetworksPlan, planAllowedNetworks } from "./networkPolicyPlan";
 import { checkIpRanges } from "../network";
-import { KEY_VAULT_OBJECT_NAME } from "../keyVault/objectNames";
+import { KEY_VAULT_OBJECT_NAME, KEY_VAULT_OBJECT_NAME_RULE } from "../keyVault/objectNames";
 import { vaultFirewallRangeRules } from "../vault/validation";
 import { NotifyPlan, NotifySettings, planNotify } from "./notifyPlan";
 import type { SweepMode } from "./choices";
@@ -181,7 +181,7 @@ function judgeConnection(name: string, settings: ConnectionSettings, now: Date, 
     if (secretName !== undefined && !KEY_VAULT_OBJECT_NAME.test(secretName)) {
         issues.add(
             settings.secretName === undefined ? path || "name" : at("secretName"),
-            `${JSON.stringify(secretName)} is not a valid Key Vault secret name; use 1-127 letters, digits and hyphens` +
+            `${JSON.stringify(secretName)} is not a valid Key Vault secret name; use ${KEY_VAULT_OBJECT_NAME_RULE}` +
                 (settings.secretName === undefined ? ` (the secret is named "<connection name>-certificate")` : "") +
                 ".",
         );
