@@ -256,10 +256,10 @@ describe("the serialized vault-key providers, in a consumer's project, against t
         assert.ok(elapsed >= WAIT.maxWaitMs && elapsed < WAIT.maxWaitMs + 3000, `${elapsed} ms`);
         assert.equal(vault.keys.size, 0);
 
-        vault.fail({ ...rbacFault("Microsoft.KeyVault/vaults/keys/write", 1000), method: "PATCH" });
+        vault.fail({ ...rbacFault("Microsoft.KeyVault/vaults/keys/update/action", 1000), method: "PATCH" });
         await assert.rejects(
             activations.create({ vaultUri: vault.vaultUri(), keyName: "acme", keyVersion: "0123456789abcdef0123456789abcdef" }),
-            /^Error: Enabling version 0123456789abcdef0123456789abcdef of key acme in Key Vault .* failed: .*lacks the data action Microsoft\.KeyVault\/vaults\/keys\/write/,
+            /^Error: Enabling version 0123456789abcdef0123456789abcdef of key acme in Key Vault .* failed: .*lacks the data action Microsoft\.KeyVault\/vaults\/keys\/update\/action/,
         );
     });
 
