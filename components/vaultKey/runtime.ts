@@ -30,19 +30,30 @@ export async function issueVaultKeyCertificate(keys: VaultKeys, inputs: VaultKey
         expiresOn: notAfter,
         tags: { [KEY_VERSION_TAGS.connection]: inputs.commonName, [KEY_VERSION_TAGS.identity]: inputs.identity },
     });
-    const certificate = await buildExternallySignedCertificate({
-        commonName: inputs.commonName,
-        organization: inputs.organization,
-        notBefore,
-        notAfter,
-        publicKey: key.publicKey,
-        signSha256Digest: (digest) => keys.signSha256Digest(inputs.keyName, key.version, digest),
-    });
-    await keys.setEnabled(inputs.keyName, key.version, false, {
-        [KEY_VERSION_TAGS.connection]: inputs.commonName,
-        [KEY_VERSION_TAGS.identity]: inputs.identity,
-        [KEY_VERSION_TAGS.thumbprintSha256]: certificate.thumbprintSha256,
-    });
+    // The version is made enabled, as it must be to sign its own certificate. If building the
+    // certificate or disabling the version fails, Pulumi records no resource, so no later delete
+    // would disable it: disable it here, best effort, before the failure is reported. (An enabled
+    // version without a registered certificate signs nothing Entra accepts; `npm run verify`
+    // reports one that survives this, untagged.)
+    let certificate: Awaited<ReturnType<typeof buildExternallySignedCertificate>>;
+    try {
+        certificate = await buildExternallySignedCertificate({
+            commonName: inputs.commonName,
+            organization: inputs.organization,
+            notBefore,
+            notAfter,
+            publicKey: key.publicKey,
+            signSha256Digest: (digest) => keys.signSha256Digest(inputs.keyName, key.version, digest),
+        });
+        await keys.setEnabled(inputs.keyName, key.version, false, {
+            [KEY_VERSION_TAGS.connection]: inputs.commonName,
+            [KEY_VERSION_TAGS.identity]: inputs.identity,
+            [KEY_VERSION_TAGS.thumbprintSha256]: certificate.thumbprintSha256,
+        });
+    } catch (err) {
+        await keys.setEnabled(inputs.keyName, key.version, false).catch(() => undefined);
+        throw err;
+    }
     return { ...inputs, keyId: key.keyId, keyVersion: key.version, ...certificate };
 }
 

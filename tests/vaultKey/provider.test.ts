@@ -235,6 +235,17 @@ describe("the serialized vault-key providers, in a consumer's project, against t
         assert.equal(vault.requests.filter((r) => r.status === 403).length, 1, "a firewall's refusal is not a role assignment still applying");
     });
 
+    it("a create that fails after making its version leaves that version disabled: no deploy would ever disable it otherwise", async () => {
+        for (const failing of [/\/sign$/, /\/keys\/acme\/[0-9a-f]{32}$/]) {
+            // The sign, or the update that tags and disables the version, is refused once.
+            vault.fail({ ...firewallFault(1), method: failing.source.includes("sign") ? "POST" : "PATCH", path: failing });
+            await assert.rejects(certificates.create(slot(`w-${failing.source}`)), /ForbiddenByFirewall/);
+            const made = vault.key("acme")!;
+            assert.equal(made.enabled, false, `the version made before ${failing.source} failed is disabled`);
+            assert.equal(made.tags["x5t-S256"], undefined, "and carries no thumbprint: the vendor's signer never picks it");
+        }
+    });
+
     it("a role assignment still applying: Azure RBAC's refusals are asked again until it applies", async () => {
         vault.fail({ ...rbacFault("Microsoft.KeyVault/vaults/keys/create/action", 3), path: /\/create$/ });
         const { outs } = await certificates.create(slot());
