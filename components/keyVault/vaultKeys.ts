@@ -85,7 +85,11 @@ export class VaultKeys {
 
     /**
      * A new key (a new version when the name exists), signing only, not exportable: Key Vault
-     * never lets its private half out (`exportable` needs a release policy, which this never sets).
+     * lets a private key out only through secure key release, which needs `exportable: true` and a
+     * release policy, and this sets neither. The attribute is left out rather than sent as false:
+     * Key Vault takes it only in Premium vaults (AKV.SKR.1001, "The exportable attribute is only
+     * supported with premium vaults"), and false is its default
+     * (https://learn.microsoft.com/rest/api/keyvault/keys/create-key/create-key).
      * Its validity is the certificate's, so the vault itself refuses to sign outside it.
      */
     async create(key: NewSigningKey): Promise<VaultSigningKey> {
@@ -97,7 +101,6 @@ export class VaultKeys {
                     keyOps: ["sign", "verify"],
                     notBefore: key.notBefore,
                     expiresOn: key.expiresOn,
-                    exportable: false,
                     tags: { ...key.tags },
                 }),
             ),

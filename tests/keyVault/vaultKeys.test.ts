@@ -42,7 +42,9 @@ describe("Key Vault keys (the SDK's KeyClient against a stand-in vault)", functi
         assert.deepEqual([stored.kty, stored.keySize, [...stored.keyOps]], ["RSA", 2048, ["sign", "verify"]]);
         assert.deepEqual([stored.notBefore, stored.expires], [Math.floor(requested.notBefore.getTime() / 1000), Math.floor(requested.expiresOn.getTime() / 1000)]);
         const create = vault.requestsTo("POST", /\/keys\/acme-a\/create$/).find((r) => r.bearer === "valid")!;
-        assert.equal((create.body as { attributes: { exportable: boolean } }).attributes.exportable, false);
+        // Never exportable: no `exportable: true`, no release policy (the attribute itself only a Premium vault takes).
+        assert.equal((create.body as { attributes?: { exportable?: boolean } }).attributes?.exportable, undefined);
+        assert.equal((create.body as { release_policy?: unknown }).release_policy, undefined);
         assert.equal(created.keyId, `${vault.vaultUri()}keys/acme-a/${created.version}`);
         assert.ok(created.publicKey.equals(stored.publicKey));
         // Key Vault's challenge: the first request learns the resource, the token is asked for it.

@@ -244,6 +244,10 @@ export class KeyVaultStandIn extends AuthenticatingStandIn {
         if (kty === "RSA-HSM" && !this.premium) {
             return [400, vaultError("BadParameter", "Key type RSA-HSM is only supported in a Premium vault.")];
         }
+        if (body.attributes?.exportable !== undefined && !this.premium) {
+            // Secure key release: the attribute itself is refused by a Standard vault.
+            return [400, vaultError("BadParameter", "AKV.SKR.1001: The exportable attribute is only supported with premium vaults and API version >= '7.3-preview'.")];
+        }
         const keySize = body.key_size ?? 2048;
         if (![2048, 3072, 4096].includes(keySize)) {
             return [400, vaultError("BadParameter", `Invalid key size ${keySize}.`)];
