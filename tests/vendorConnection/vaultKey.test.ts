@@ -192,3 +192,26 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
         assert.equal(h.mocks.one(KEY.certificate, "globex-key-b").inputs.vaultUri, "https://kv-vendors.vault.azure.net/");
     });
 });
+
+describe("vault-key connection: what a first deploy must wait for", function () {
+    this.timeout(120_000);
+
+    it("makes keys only once the deployer holds Key Vault Crypto Officer, and grants signers only once the key exists", async () => {
+        const { DeploySimulator } = await import("../simulator");
+        const { VendorConnection, VendorVault } = await import("../../components");
+        const sim = new DeploySimulator({ project: "vendor-connections" });
+        const run = await sim.up(NOW, () => {
+            const vendorVault = new VendorVault("vendors", { resourceGroupName: "rg-vendors", vaultName: "kv-vendors", vaultKeyCredentials: true });
+            new VendorConnection("acme", { permissions: GRAPH_USER_READ, vault: vendorVault, now: NOW.toISOString(), credential: vaultKey(), readers: [READER] });
+        });
+        const registered = (name: string) => run.registered.find((r) => r.name === name) ?? assert.fail(`${name} was not registered`);
+        const dependsOn = (name: string, other: string) => registered(name).dependencies.some((key) => key.endsWith(`::${other}`));
+
+        for (const slot of ["acme-key-b"]) {
+            assert.ok(dependsOn(slot, "vendors-deployer-crypto-officer"), `${slot} waits for the deployer's Key Vault Crypto Officer grant`);
+            assert.ok(dependsOn(slot, "vendors-key-signer"), `${slot} waits for the key-signer role`);
+        }
+        assert.ok(dependsOn(`acme-signer-${READER}`, "acme-key-b"), "the signer's role assignment waits for the key it is scoped to");
+        assert.ok(dependsOn("acme-key-b-enabled", "acme-credential-b"), "the version is enabled only once Entra holds its certificate");
+    });
+});
