@@ -131,6 +131,9 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
         }
         case "azure-native:resources:ResourceGroup":
             return { name: inputs.resourceGroupName ?? name };
+        case "azure-native:authorization:RoleDefinition":
+            // A role definition's name is its GUID, generated when none is given.
+            return { name: inputs.roleDefinitionId ?? fakeGuid(`role:${name}`) };
         case "azure-native:eventgrid:SystemTopic":
             return { name: inputs.systemTopicName ?? name };
         case "azuread:index/namedLocation:NamedLocation":

@@ -95,7 +95,9 @@ export function vaultKeyError(err: unknown, call: VaultKeyCall): VaultKeyError {
                 return new VaultKeyError(`${what}: ${message ?? innerCode}`, call, status, innerCode);
             }
             return new VaultKeyError(
-                `${what}: the deploying identity lacks the data action ${DATA_ACTIONS[call.operation]} on the vault (the built-in role Key Vault Crypto Officer grants it)${message ? `; Key Vault said: ${firstLine(message)}` : ""}.`,
+                `${what}: the deploying identity lacks the data action ${DATA_ACTIONS[call.operation]} on the vault (the built-in role Key Vault Crypto Officer grants it: ` +
+                    "VendorVault with vaultKeyCredentials grants it to its deployerObjectId, so a deploy run by another identity, or a vault the stack does not manage, needs it granted by hand)" +
+                    `${message ? `; Key Vault said: ${firstLine(message)}` : ""}.`,
                 call,
                 status,
                 specific,

@@ -21,10 +21,10 @@ export interface VaultReader {
     /** Where the connection's settings sit in the caller's terms (`connections.acme`, or `` for component arguments). */
     readonly path: string;
     /**
-     * Whether the connection's readers reach the vault: to fetch its certificate, or to sign with
-     * its vault key. Federated connections keep nothing there.
+     * What the connection's readers reach the vault for: to fetch its `certificate`, or to sign with
+     * its vault `key`. Undefined when they do not (a federated connection keeps nothing there).
      */
-    readonly inVault: boolean;
+    readonly readersUse: ReaderUse | undefined;
     /** How many vendor identities read the certificate. */
     readonly readers: number;
     /** The connection's sign-in `allowedIpRanges`, normalised to CIDR; undefined when it names none. */
@@ -32,6 +32,12 @@ export interface VaultReader {
     /** The connection's `readerIpRanges` (IPv4, CIDR); undefined when it names none. */
     readonly readerIpRanges: readonly string[] | undefined;
 }
+
+/** What readers do in the vault: fetch a certificate from its secret, or sign with its key. */
+export type ReaderUse = "certificate" | "key";
+
+/** How messages say what readers do, by what they reach the vault for. */
+const READERS_DO: Readonly<Record<ReaderUse, string>> = { certificate: "fetch the certificate", key: "sign with the key" };
 
 /** One rule of the vault firewall and the settings that ask for it. */
 export interface VaultIpRule {
@@ -68,7 +74,7 @@ function readerNetworks(reader: VaultReader): ReaderNetworks {
 
 /** Whether the vault holds a certificate that vendor identities read, so their networks matter. */
 function readsFromVault(reader: VaultReader): boolean {
-    return reader.inVault && reader.readers > 0;
+    return reader.readersUse !== undefined && reader.readers > 0;
 }
 
 /**
@@ -125,7 +131,7 @@ export function checkVaultAdmits(vaultRanges: readonly string[] | undefined, vau
     if (outside.length > 0) {
         issues.add(
             networks.from,
-            `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not admitted by the vault's firewall (${vaultPath}), so the readers could not fetch the certificate from there; ` +
+            `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not admitted by the vault's firewall (${vaultPath}), so the readers could not ${READERS_DO[reader.readersUse!]} from there; ` +
                 `add ${outside.length === 1 ? "it" : "them"} to the vault's allowed ranges (planVaultFirewall computes them for a whole stack).`,
         );
     }
@@ -135,10 +141,11 @@ function unreachableReaders(reader: VaultReader, vaultPath: string): string {
     const readerRanges = joinPath(reader.path, "readerIpRanges");
     const signIn = joinPath(reader.path, "allowedIpRanges");
     const ipv6Only = (reader.allowedIpRanges ?? []).length > 0;
+    const does = READERS_DO[reader.readersUse!];
     return ipv6Only
-        ? `the vault's firewall (${vaultPath}) admits IPv4 networks only, and ${signIn} lists IPv6 ranges alone, so the readers could not fetch the certificate; ` +
+        ? `the vault's firewall (${vaultPath}) admits IPv4 networks only, and ${signIn} lists IPv6 ranges alone, so the readers could not ${does}; ` +
               `set ${readerRanges} to the public IPv4 ranges they fetch from.`
-        : `the vault's firewall (${vaultPath}) denies every network it does not list, and the readers fetch the certificate from the vendor's own; ` +
+        : `the vault's firewall (${vaultPath}) denies every network it does not list, and the readers ${does} from the vendor's own; ` +
               `set ${readerRanges} to the public IPv4 ranges they fetch from (or ${signIn}, which also pins the vendor's sign-ins to them and needs a Workload Identities Premium licence), ` +
               `or remove ${vaultPath} to leave the vault reachable from every network (RBAC still decides who reads).`;
 }

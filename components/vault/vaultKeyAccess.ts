@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { resourceGroupScopeOf, subscriptionScopeOf } from "../armId";
 import type { DeployerPrincipalType } from "../vendorConnection/choices";
 
 // What a vault needs for vault-key connections (components/vaultKey/README.md): a role that lets a
@@ -36,18 +37,19 @@ export interface VaultKeyAccess {
 
 /**
  * Declares, once per vault, the key-signer role and the deployer's Key Vault Crypto Officer role on
- * the vault. The role is defined in the vault's subscription and assignable only in the vault's
- * resource group: Azure assigns a custom role within the management groups, subscriptions or
- * resource groups it lists, never a single resource
- * (https://learn.microsoft.com/azure/role-based-access-control/role-definitions#assignablescopes).
- * Connections then assign it at one key's scope each.
+ * the vault. The role is defined at, and assignable only in, the vault's resource group: Azure
+ * assigns a custom role within the management groups, subscriptions or resource groups it lists,
+ * never a single resource
+ * (https://learn.microsoft.com/azure/role-based-access-control/role-definitions#assignablescopes),
+ * and defining it there needs `Microsoft.Authorization/roleDefinitions/write` on that resource
+ * group alone. Connections then assign it at one key's scope each.
  */
 export function declareVaultKeyAccess(parent: pulumi.Resource, name: string, target: VaultKeyAccessTarget): VaultKeyAccess {
     const vaultId = pulumi.output(target.vaultId);
     const keySigner = new authorization.RoleDefinition(
         `${name}-key-signer`,
         {
-            scope: vaultId.apply(subscriptionScopeOf),
+            scope: vaultId.apply(resourceGroupScopeOf),
             // Custom role names are unique in the directory: the vault's name keeps each vault's apart.
             roleName: pulumi.interpolate`Vendor key signer (${target.vaultName})`,
             description: "Read a vendor connection's Key Vault key and sign with it; nothing else. Assigned per connection at its key's scope.",
@@ -69,23 +71,8 @@ export function declareVaultKeyAccess(parent: pulumi.Resource, name: string, tar
         },
         { parent },
     );
-    return { keySignerRoleDefinitionId: keySigner.id, deployerAssignment };
-}
-
-/** `/subscriptions/<id>` of an ARM resource id. */
-export function subscriptionScopeOf(resourceId: string): string {
-    const match = /^\/subscriptions\/[^/]+/i.exec(resourceId);
-    if (!match) {
-        throw new Error(`${JSON.stringify(resourceId)} is not an ARM resource id (/subscriptions/<id>/...).`);
-    }
-    return match[0];
-}
-
-/** `/subscriptions/<id>/resourceGroups/<name>` of an ARM resource id. */
-export function resourceGroupScopeOf(resourceId: string): string {
-    const match = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(resourceId);
-    if (!match) {
-        throw new Error(`${JSON.stringify(resourceId)} is not the ARM id of a resource in a resource group (/subscriptions/<id>/resourceGroups/<name>/...).`);
-    }
-    return match[0];
+    // A role definition is one directory object whatever scope defined it; role assignments name it
+    // in its subscription form, from its name (the GUID), as they name the built-in roles.
+    const keySignerRoleDefinitionId = pulumi.interpolate`${vaultId.apply(subscriptionScopeOf)}/providers/Microsoft.Authorization/roleDefinitions/${keySigner.name}`;
+    return { keySignerRoleDefinitionId, deployerAssignment };
 }

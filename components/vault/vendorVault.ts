@@ -64,9 +64,10 @@ export interface VendorVaultArgs {
      * every other network is denied (trusted Azure services excepted), so list the networks the
      * vendors' readers fetch from (each connection's IPv4 `allowedIpRanges`: `planVaultFirewall`
      * merges them; a connection whose readers it would block is refused), and your operators'
-     * networks. A deploy needs none: it writes secrets through ARM, which the firewall does not
-     * filter, and never deletes one. Default: reachable from all networks; RBAC still decides who
-     * may read.
+     * networks. A deploy of certificate connections needs none: it writes secrets through ARM,
+     * which the firewall does not filter, and never deletes one. With `vaultKeyCredentials`, admit
+     * the deploy runner's egress too: vault-key connections make and enable their keys through the
+     * vault's data plane. Default: reachable from all networks; RBAC still decides who may read.
      */
     allowedIpRanges?: string[];
     /** Days a deleted secret or vault stays recoverable, 7 to 90. Default: 90. */

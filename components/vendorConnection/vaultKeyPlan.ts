@@ -37,7 +37,7 @@ export function planVaultKeyCredential(connectionName: string, credential: Crede
     if (!KEY_VAULT_OBJECT_NAME.test(keyName)) {
         issues.add(
             path || "name",
-            `${JSON.stringify(keyName)} is not a valid Key Vault key name; a vaultKey connection's key is named "<connection name>-key", so use a connection name of letters, digits and hyphens, at most ${127 - "-key".length} characters.`,
+            `${JSON.stringify(keyName)} is not a valid Key Vault key name; a vaultKey connection's key is named "<connection name>-key", so use a connection name of letters, digits and hyphens.`,
         );
     }
     return { type: "vaultKey", keyName, hardwareProtected: hardwareProtected === true };

@@ -7,6 +7,7 @@ import { ResolvedPermission, isGuid } from "../permissions";
 import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
 import { parseInstant, toRfc3339 } from "../time";
 import { VaultReference, checkVaultAdmits } from "../vault";
+import { subscriptionScopeOf } from "../armId";
 import { vaultReaderOf } from "./vaultReader";
 import { deployInstant } from "./clock";
 import { ApiLookup, requiredResourceAccesses } from "./apiPermissions";
@@ -472,7 +473,7 @@ export class VendorConnection extends pulumi.ComponentResource {
         if (!plan.suspended) {
             const readerRole = pulumi
                 .output(vault.vaultId)
-                .apply((vaultId) => `/subscriptions/${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
+                .apply((vaultId) => `${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
             declareReaderAssignments(this, name, "reader", plan.readers, readerRole, pulumi.interpolate`${vault.vaultId}/secrets/${secret.name}`);
         }
         return { issued, secret };
@@ -626,12 +627,13 @@ function epochSeconds(instant: Date): number {
     return Math.floor(instant.getTime() / 1000);
 }
 
+/** `/subscriptions/<id>` of the vault, or an error naming `vault.vaultId` when it is no ARM resource id. */
 function subscriptionOf(vaultId: string, resource: pulumi.Resource): string {
-    const match = /^\/subscriptions\/([^/]+)\//i.exec(vaultId);
-    if (!match) {
-        throw new pulumi.ResourceError(`vault.vaultId: ${JSON.stringify(vaultId)} is not an ARM resource id (/subscriptions/<id>/...).`, resource);
+    try {
+        return subscriptionScopeOf(vaultId);
+    } catch (err) {
+        throw new pulumi.ResourceError(`vault.vaultId: ${(err as Error).message}`, resource);
     }
-    return match[1];
 }
 
 /** A stray as the outputs list it: what Graph leaves unknown is left out rather than null. */

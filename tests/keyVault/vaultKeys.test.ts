@@ -140,7 +140,7 @@ describe("Key Vault keys (the SDK's KeyClient against a stand-in vault)", functi
             vault.fail({ ...rbacFault("Microsoft.KeyVault/vaults/keys/create/action"), path: /\/create$/ });
             await assert.rejects(
                 keys.create(newKey("acme-g")),
-                /refused to create key acme-g: the deploying identity lacks the data action Microsoft\.KeyVault\/vaults\/keys\/create\/action/,
+                /refused to create key acme-g: the deploying identity lacks the data action Microsoft\.KeyVault\/vaults\/keys\/create\/action on the vault \(the built-in role Key Vault Crypto Officer grants it: VendorVault with vaultKeyCredentials grants it to its deployerObjectId, so a deploy run by another identity, or a vault the stack does not manage, needs it granted by hand\)/,
             );
             const key = await keys.create(newKey("acme-g"));
             vault.fail({ ...rbacFault("Microsoft.KeyVault/vaults/keys/sign/action"), path: /\/sign$/ });

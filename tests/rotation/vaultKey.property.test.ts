@@ -18,7 +18,9 @@ import * as support from "./support";
 // version signs (is enabled) while its activation exists and neither the activation nor the
 // version's certificate resource has been deleted, since creating the activation enables it and
 // deleting either disables it; and Key Vault signs with it only until its expiry, its certificate's
-// notAfter. The vendor's signer takes the newest enabled version by expiry.
+// notAfter. The vendor's signer takes the newest enabled version by expiry. These properties are
+// about the order of the resources' steps; that a provider step is whole (a create that fails
+// after making its version leaves it disabled) is tests/vaultKey/provider.test.ts's.
 // 60 histories (180 replays of one connection) cost a few seconds beside the other suites.
 
 const CONNECTION = "vendor";

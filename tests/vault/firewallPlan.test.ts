@@ -7,7 +7,7 @@ import { planVaultFirewall, type VaultReader } from "../../components/vault/fire
 // as given: Key Vault's firewall takes IPv4 only, and what is no range admits nothing.
 
 function reader(ranges: Partial<Pick<VaultReader, "allowedIpRanges" | "readerIpRanges">>): VaultReader {
-    return { path: "connections.acme", inVault: true, readers: 1, allowedIpRanges: undefined, readerIpRanges: undefined, ...ranges };
+    return { path: "connections.acme", readersUse: "certificate", readers: 1, allowedIpRanges: undefined, readerIpRanges: undefined, ...ranges };
 }
 
 function plan(readers: VaultReader[]) {

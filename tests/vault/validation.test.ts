@@ -53,7 +53,7 @@ describe("vault settings", () => {
 describe("vault firewall plan", () => {
     const reader = (path: string, overrides: Partial<VaultReader> = {}): VaultReader => ({
         path,
-        inVault: true,
+        readersUse: "certificate",
         readers: 1,
         allowedIpRanges: undefined,
         readerIpRanges: undefined,
@@ -77,7 +77,7 @@ describe("vault firewall plan", () => {
             reader("connections.acme", { allowedIpRanges: ["198.51.100.0/24", "2001:db8::/48"] }),
             reader("connections.beta", { readers: 2, allowedIpRanges: ["192.0.2.0/24"], readerIpRanges: ["203.0.113.0/24", "198.51.100.0/24"] }),
             // Federated (no certificate) and certificate connections without readers read nothing.
-            reader("connections.fed", { inVault: false, allowedIpRanges: ["100.64.0.0/10"] }),
+            reader("connections.fed", { readersUse: undefined, allowedIpRanges: ["100.64.0.0/10"] }),
             reader("connections.idle", { readers: 0, allowedIpRanges: ["100.64.0.0/10"] }),
         ];
         assert.deepEqual(

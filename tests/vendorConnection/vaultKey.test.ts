@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { valueOf } from "../support/outputs";
 import { unwrapSecrets } from "../support/secrets";
 import { settle } from "../support/settle";
-import { FAKE_DEPLOYER_OBJECT_ID, FAKE_SUBSCRIPTION_ID } from "../support/fakes";
+import { FAKE_DEPLOYER_OBJECT_ID, FAKE_SUBSCRIPTION_ID, fakeGuid } from "../support/fakes";
 import { GRAPH_USER_READ, NOW, T, VAULT_ID, connectionHarness, names, vault as existingVault } from "./support";
 
 const KEY = {
@@ -143,10 +143,23 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
         assert.match(message, /credential\.hardwareProtected: the vault is a standard vault, which holds no HSM-protected keys; create the VendorVault with sku: premium/);
     });
 
-    it("refuses a connection name that makes no valid key name, naming the limits", () => {
+    it("refuses signers the vault's firewall would not admit, saying they sign there", () => {
+        const message = h.refusal("acme", {
+            vault: { ...vault, allowedIpRanges: ["203.0.113.0/24"] },
+            credential: vaultKey(),
+            readers: [READER],
+            readerIpRanges: ["192.0.2.0/28"],
+        });
+        assert.match(
+            message,
+            /readerIpRanges: 192\.0\.2\.0\/28 is not admitted by the vault's firewall \(vault\.allowedIpRanges\), so the readers could not sign with the key from there; /,
+        );
+    });
+
+    it("refuses a connection name that makes no valid key name, naming what is allowed", () => {
         assert.equal(
             h.refusal("acme_eu", { vault, credential: vaultKey() }).split("\n")[1],
-            'name: "acme_eu-key" is not a valid Key Vault key name; a vaultKey connection\'s key is named "<connection name>-key", so use a connection name of letters, digits and hyphens, at most 123 characters.',
+            'name: "acme_eu-key" is not a valid Key Vault key name; a vaultKey connection\'s key is named "<connection name>-key", so use a connection name of letters, digits and hyphens.',
         );
     });
 
@@ -176,7 +189,8 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
             { actions: [], notActions: [], dataActions: ["Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/sign/action"], notDataActions: [] },
         ]);
         assert.deepEqual(role.inputs.assignableScopes, [rg]);
-        assert.equal(role.inputs.scope, `/subscriptions/${FAKE_SUBSCRIPTION_ID}`);
+        // Defined at the resource group: roleDefinitions/write there is all the deployer needs.
+        assert.equal(role.inputs.scope, rg);
         assert.equal(role.inputs.roleName, "Vendor key signer (kv-vendors)");
         const officer = h.mocks.one(T.roleAssignment, "vendors-deployer-crypto-officer").inputs;
         assert.deepEqual(officer, {
@@ -187,7 +201,7 @@ describe("VendorConnection credential: vaultKey (keys that never leave Key Vault
             scope: `${rg}/providers/Microsoft.KeyVault/vaults/kv-vendors`,
         });
         const signer = h.mocks.one(T.roleAssignment, `acme-signer-${READER}`).inputs;
-        assert.equal(signer.roleDefinitionId, `${role.name}-id`);
+        assert.equal(signer.roleDefinitionId, `/subscriptions/${FAKE_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${fakeGuid("role:vendors-key-signer")}`);
         assert.equal(signer.scope, `${rg}/providers/Microsoft.KeyVault/vaults/kv-vendors/keys/acme-key`);
         assert.equal(h.mocks.one(KEY.certificate, "globex-key-b").inputs.vaultUri, "https://kv-vendors.vault.azure.net/");
     });
