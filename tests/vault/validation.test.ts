@@ -127,5 +127,12 @@ describe("vault firewall plan", () => {
                 `add them to the vault's allowed ranges (planVaultFirewall computes them for a whole stack).`,
         ]);
         assert.deepEqual(admits(["203.0.113.0/24"], {}), [unreachable("connections.acme")]);
+        // A vault-key connection's readers sign there: the messages say so.
+        assert.deepEqual(admits(["203.0.113.0/24"], { readersUse: "key", readerIpRanges: ["198.51.100.0/24"] }), [
+            `connections.acme.readerIpRanges: 198.51.100.0/24 is not admitted by the vault's firewall (vault.allowedIpRanges), so the readers could not sign with the key from there; ` +
+                `add it to the vault's allowed ranges (planVaultFirewall computes them for a whole stack).`,
+        ]);
+        assert.match(admits(["203.0.113.0/24"], { readersUse: "key" })[0], /denies every network it does not list, and the readers sign with the key from the vendor's own; /);
+        assert.deepEqual(admits(["203.0.113.0/24"], { readersUse: undefined }), [], "a federated connection's readers never reach the vault");
     });
 });
