@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Agent as HttpsAgent } from "node:https";
-import type { TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/identity";
 import { KeyClient, type KeyVaultKey } from "@azure/keyvault-keys";
 import { ConcurrencyLimiter, processLimiter } from "../graph/limiter";
 import { attemptTimeoutPolicy, requestLimitPolicy } from "../graph/pipeline";

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/identity";
 import { CryptographyClient, KeyClient, parseKeyVaultKeyIdentifier, type CryptographyClientOptions } from "@azure/keyvault-keys";
 import { isGuid } from "../guid";
 import { KEY_VERSION_TAGS } from "../vaultKey/model";

@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo, LookupFunction } from "node:net";
 import type { Duplex } from "node:stream";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import type { AccessToken, TokenCredential } from "@azure/identity";
 import { join } from "node:path";
 import { openssl, withPrivateDir, writePrivateFile } from "../certificate/support/openssl";
 
