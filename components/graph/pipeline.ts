@@ -8,7 +8,10 @@ import {
     type Pipeline,
 } from "@azure/core-rest-pipeline";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import { ConcurrencyLimiter } from "./limiter";
+import { ConcurrencyLimiter } from "../http/limiter";
+import { AttemptTimedOutError, attemptTimeoutPolicy, requestLimitPolicy } from "../http/attemptPolicies";
+
+export { AttemptTimedOutError };
 
 // The HTTP stack is the Azure SDK's own pipeline (@azure/core-rest-pipeline), the one every Azure
 // client library for JavaScript runs on, so retries, token caching and TLS are its well-tried code:
@@ -73,14 +76,6 @@ export class TokenUnavailableError extends Error {
     }
 }
 
-/** Thrown when an attempt got no whole answer within its timeout; not a RestError, so it is not retried. */
-export class AttemptTimedOutError extends Error {
-    constructor(readonly timeoutMs: number) {
-        super(`no answer within ${timeoutMs} ms`);
-        this.name = "AttemptTimedOutError";
-    }
-}
-
 /** Thrown when Graph asks for a longer wait than `maxRetryAfterMs`; not a RestError, so the retry policy lets it through. */
 export class RetryAfterTooLongError extends Error {
     constructor(
@@ -109,31 +104,6 @@ export function createGraphPipeline(options: GraphPipelineOptions): GraphPipelin
     pipeline.addPolicy(requestLimitPolicy(options.limiter), { afterPhase: "Sign" });
     pipeline.addPolicy(attemptTimeoutPolicy(options.attemptTimeoutMs), { afterPhase: "Sign" });
     return { pipeline, attemptsOf: (request) => attempts.get(request) ?? 0 };
-}
-
-/** Holds a slot of `limiter` for each attempt on the wire (also used by the Key Vault client). */
-export function requestLimitPolicy(limiter: ConcurrencyLimiter): PipelinePolicy {
-    return { name: "vendorConnectionsRequestLimit", sendRequest: (request, next) => limiter.run(() => next(request)) };
-}
-
-/** Fails an attempt with AttemptTimedOutError when its whole answer takes longer than `timeoutMs` (also used by the Key Vault client). */
-export function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
-    return {
-        name: "vendorConnectionsAttemptTimeout",
-        async sendRequest(request, next) {
-            const caller = request.abortSignal;
-            const timeout = AbortSignal.timeout(timeoutMs);
-            // The SDK's wrapAbortSignalLikePolicy, earlier in the pipeline, made any caller's signal a real AbortSignal.
-            request.abortSignal = caller ? AbortSignal.any([caller as AbortSignal, timeout]) : timeout;
-            try {
-                return await next(request);
-            } catch (err) {
-                throw timeout.aborted && !caller?.aborted ? new AttemptTimedOutError(timeoutMs) : err;
-            } finally {
-                request.abortSignal = caller;
-            }
-        },
-    };
 }
 
 function perAttempt(attempts: WeakMap<PipelineRequest, number>, maxRetryAfterMs: number): PipelinePolicy {

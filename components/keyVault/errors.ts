@@ -1,5 +1,5 @@
 import { isRestError } from "@azure/core-rest-pipeline";
-import { AttemptTimedOutError } from "../graph/pipeline";
+import { AttemptTimedOutError } from "../http/attemptPolicies";
 
 // What a failed Key Vault call tells the operator: which call, on which vault, and what to change.
 // Key Vault's error body is `{ error: { code, message, innererror: { code } } }`; a 403's inner code

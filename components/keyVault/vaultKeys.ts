@@ -2,8 +2,8 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Agent as HttpsAgent } from "node:https";
 import type { TokenCredential } from "@azure/identity";
 import { KeyClient, type KeyVaultKey } from "@azure/keyvault-keys";
-import { ConcurrencyLimiter, processLimiter } from "../graph/limiter";
-import { attemptTimeoutPolicy, requestLimitPolicy } from "../graph/pipeline";
+import { ConcurrencyLimiter, processLimiter } from "../http/limiter";
+import { attemptTimeoutPolicy, requestLimitPolicy } from "../http/attemptPolicies";
 import { VaultKeyOperation, vaultKeyError, isKeyNotFound } from "./errors";
 import { RoleAssignmentWait, retryWhileRoleAssignmentsApply } from "./roleAssignmentWait";
 

@@ -1,5 +1,5 @@
 import type { Agent } from "node:https";
-import { ConcurrencyLimiter } from "../../components/graph/limiter";
+import { ConcurrencyLimiter } from "../../components/http/limiter";
 import { GRAPH_OPTIONS_GLOBAL } from "../../components/sweep/providerRuntime";
 import type { GraphStandIn } from "./graphStandIn";
 import { RuntimeProject, hostIn, runtimeProject } from "./runtimeProject";
