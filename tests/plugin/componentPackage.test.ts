@@ -426,6 +426,41 @@ describe("the component package (plugin/), as other Pulumi languages use it", fu
             assert.deepEqual([secret.inputs.vaultName, secret.inputs.resourceGroupName], ["kv-shared", "rg-vendors"]);
         });
 
+        it("VendorConnection with a vault key: the same resources as its TypeScript constructor; the vault given by a VendorVault's outputs", async () => {
+            const json = JSON.stringify({
+                permissions: [{ api: "MicrosoftGraph", roles: ["User.Read.All"] }],
+                credential: { type: "vaultKey", hardwareProtected: true },
+                readers: ["44444444-4444-4444-a444-444444444444"],
+                vault: {
+                    ...existingVault,
+                    vaultUri: "https://kv-vendors.vault.azure.net/",
+                    keySignerRoleDefinitionId: `/subscriptions/${FAKE_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/11111111-2222-4333-8444-555555555555`,
+                    sku: "premium",
+                },
+                now: NOW,
+            });
+            await sameAsTypeScript(CONNECTION, "signer", json, () => new components.VendorConnection("signer", JSON.parse(json)));
+
+            // As another language passes a VendorVault: its outputs, and the tier as the plain value it is.
+            const vault = new components.VendorVault("keys", { resourceGroupName: "rg-vendors", vaultName: "kv-keys", sku: "premium", vaultKeyCredentials: true });
+            const reference = {
+                vaultId: vault.vaultId,
+                vaultName: vault.vaultName,
+                resourceGroupName: vault.resourceGroupName,
+                vaultUri: vault.vaultUri,
+                keySignerRoleDefinitionId: vault.keySignerRoleDefinitionId,
+                sku: "premium",
+            };
+            await settle();
+            const { vault: _plain, ...args } = JSON.parse(json) as Record<string, unknown>;
+            const viaProvider = await declared(() => provider.construct("signer", CONNECTION, { ...args, vault: reference }, {}));
+            const keys = viaProvider.filter((r) => r.type === "pulumi-nodejs:dynamic/vendor-connections:VaultKeyCertificate");
+            assert.equal(keys.length, 2, "two key versions in the overlap");
+            for (const key of keys) {
+                assert.deepEqual([key.inputs.keyName, key.inputs.hardwareProtected, key.inputs.vaultUri], ["signer-key", true, "https://kv-keys.vault.azure.net/"]);
+            }
+        });
+
         it("refuses bad inputs with the TypeScript constructor's message, naming the argument", async () => {
             const json = `{ "permissions": [{ "api": "MicrosoftGraph", "roles": ["User.Read.All"] }], "vault": ${JSON.stringify(existingVault)}, "allowedIpRanges": ["198.51.100.0/24"], "allowedIpRangesState": "blocked", "now": "tomorrow" }`;
             const refusal = (declare: () => unknown) =>
