@@ -1,6 +1,6 @@
 import { X509Certificate, constants, createHash, randomUUID, verify } from "node:crypto";
 import { Agent, request } from "node:https";
-import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+import { ConfidentialClientApplication, type Configuration, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { HttpsStandIn, loopbackLookup, readBody } from "./standInServer";
 
 // A stand-in for Entra ID's token endpoint in the client credentials flow with a certificate
@@ -51,6 +51,31 @@ export class TokenStandIn extends HttpsStandIn {
 
     register(clientId: string, certificatePem: string): void {
         this.certificates.set(clientId, [...(this.certificates.get(clientId) ?? []), new X509Certificate(certificatePem)]);
+    }
+
+    /**
+     * MSAL for Node as a vendor configures it, signing in to `tenantId` as `clientId` with
+     * `clientAssertion` (a signed assertion, or a callback that makes one), against this stand-in.
+     */
+    confidentialClient(tenantId: string, clientId: string, clientAssertion: NonNullable<Configuration["auth"]["clientAssertion"]>): ConfidentialClientApplication {
+        const authority = this.authority(tenantId);
+        return new ConfidentialClientApplication({
+            auth: {
+                clientId,
+                authority,
+                clientAssertion,
+                knownAuthorities: [new URL(authority).host],
+                // The metadata MSAL would otherwise discover from the real cloud.
+                authorityMetadata: JSON.stringify({
+                    token_endpoint: this.tokenEndpoint(tenantId),
+                    issuer: `${authority}/v2.0`,
+                    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+                    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+                    jwks_uri: `${authority}/discovery/v2.0/keys`,
+                }),
+            },
+            system: { networkClient: this.networkClient() },
+        });
     }
 
     /**

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { ConfidentialClientApplication } from "@azure/msal-node";
 import { VaultKeys } from "../../components/keyVault/vaultKeys";
 import { issueVaultKeyCertificate, setKeyVersionEnabled } from "../../components/vaultKey/runtime";
 import { keyVaultClientAssertion } from "../../components/vendor/clientAssertion";
@@ -29,24 +28,7 @@ describe("a vault-key credential's life: issue, activate, rotate, retire", funct
     after(() => Promise.all([vault.close(), entra.close()]));
 
     function vendorSignIn(assertion: ReturnType<typeof keyVaultClientAssertion>) {
-        const authority = entra.authority(STAND_IN_TENANT_ID);
-        const app = new ConfidentialClientApplication({
-            auth: {
-                clientId: CLIENT_ID,
-                authority,
-                clientAssertion: assertion,
-                knownAuthorities: [new URL(authority).host],
-                authorityMetadata: JSON.stringify({
-                    token_endpoint: entra.tokenEndpoint(STAND_IN_TENANT_ID),
-                    issuer: `${authority}/v2.0`,
-                    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-                    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-                    jwks_uri: `${authority}/discovery/v2.0/keys`,
-                }),
-            },
-            system: { networkClient: entra.networkClient() },
-        });
-        return app.acquireTokenByClientCredential(SCOPES);
+        return entra.confidentialClient(STAND_IN_TENANT_ID, CLIENT_ID, assertion).acquireTokenByClientCredential(SCOPES);
     }
 
     it("signs only with registered, current versions, found through the key's stable id", async () => {

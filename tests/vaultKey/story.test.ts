@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import { X509Certificate, createHash, randomUUID } from "node:crypto";
 import type { Agent } from "node:https";
-import { ConfidentialClientApplication } from "@azure/msal-node";
 import { formatDuration } from "../../components/rotation/duration";
 import { toRfc3339 } from "../../components/time";
 import { keyVaultClientAssertion } from "../../components/vendor/clientAssertion";
@@ -220,25 +219,7 @@ describe("a vault-key connection's story: deployed, rotated, revoked, suspended,
             const app = msal(assertion);
             return () => app.acquireTokenByClientCredential(SCOPES);
         };
-        const msal = (clientAssertion: string | ReturnType<typeof keyVaultClientAssertion>) => {
-            const authority = entra.authority(STAND_IN_TENANT_ID);
-            return new ConfidentialClientApplication({
-                auth: {
-                    clientId,
-                    authority,
-                    clientAssertion,
-                    knownAuthorities: [new URL(authority).host],
-                    authorityMetadata: JSON.stringify({
-                        token_endpoint: entra.tokenEndpoint(STAND_IN_TENANT_ID),
-                        issuer: `${authority}/v2.0`,
-                        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-                        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-                        jwks_uri: `${authority}/discovery/v2.0/keys`,
-                    }),
-                },
-                system: { networkClient: entra.networkClient() },
-            });
-        };
+        const msal = (clientAssertion: string | ReturnType<typeof keyVaultClientAssertion>) => entra.confidentialClient(STAND_IN_TENANT_ID, clientId, clientAssertion);
         /** Gets a token and returns the x5t#S256 of the certificate Entra accepted it for. */
         const tokenWith = async (signIn: ReturnType<typeof vendorSignIn>, what: string) => {
             const grants = entra.grants.length;

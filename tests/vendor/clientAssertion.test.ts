@@ -1,5 +1,4 @@
 import * as assert from "node:assert/strict";
-import { ConfidentialClientApplication } from "@azure/msal-node";
 import { buildExternallySignedCertificate } from "../../components/certificate/externallySigned";
 import { VaultKeys, type VaultSigningKey } from "../../components/keyVault/vaultKeys";
 import { keyVaultClientAssertion, type KeyVaultClientAssertionOptions } from "../../components/vendor/clientAssertion";
@@ -58,24 +57,7 @@ describe("the vendor's client assertion, signed by Key Vault", function () {
     }
 
     function msal(clientAssertion: ReturnType<typeof keyVaultClientAssertion>) {
-        const authority = entra.authority(STAND_IN_TENANT_ID);
-        return new ConfidentialClientApplication({
-            auth: {
-                clientId: CLIENT_ID,
-                authority,
-                clientAssertion,
-                knownAuthorities: [new URL(authority).host],
-                // The metadata MSAL would otherwise discover from the real cloud.
-                authorityMetadata: JSON.stringify({
-                    token_endpoint: entra.tokenEndpoint(STAND_IN_TENANT_ID),
-                    issuer: `${authority}/v2.0`,
-                    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-                    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-                    jwks_uri: `${authority}/discovery/v2.0/keys`,
-                }),
-            },
-            system: { networkClient: entra.networkClient() },
-        });
+        return entra.confidentialClient(STAND_IN_TENANT_ID, CLIENT_ID, clientAssertion);
     }
 
     it("gets a token through MSAL for Node: a PS256 assertion with x5t#S256, the token endpoint as aud, and ten minutes at most", async () => {
