@@ -66,6 +66,8 @@ interface Replay {
     readonly seed: number;
     readonly policy: CertificatePolicy;
     readonly deploys: readonly Deploy[];
+    /** The program a deploy of `config` runs: what a repeat deploy runs again. */
+    readonly program: (config: DeployConfig) => () => void;
 }
 
 function deployConfigs(h: History, policy: CertificatePolicy): DeployConfig[] {
@@ -103,7 +105,7 @@ const replays = support.memoizedReplays(async (h: History): Promise<Replay[]> =>
         for (const [index, config] of deployConfigs(h, policy).entries()) {
             deploys.push({ ...config, ...(await support.deployOnce(sim, config.at, program(config), failure?.atDeploy === index ? failure.atOperation : undefined)) });
         }
-        all.push({ sim, seed, policy, deploys });
+        all.push({ sim, seed, policy, deploys, program });
     }
     return all;
 });
@@ -307,19 +309,7 @@ describe(`vault-key invariants over ${RUNS.numRuns} simulated deploy histories, 
             fc.asyncProperty(histories, async (h) => {
                 const [first] = await replays.replay(h);
                 const last = first.deploys[first.deploys.length - 1];
-                const { VendorConnection } = await import("../../components");
-                const again = await first.sim.up(last.at, () => {
-                    new VendorConnection(CONNECTION, {
-                        permissions: support.historyPermissions,
-                        certificate: support.policyOf(h.policy),
-                        vault,
-                        credential: { type: "vaultKey" },
-                        readers: [SIGNER],
-                        now: last.at.toISOString(),
-                        revokeIssuedBefore: last.cutoff ? [toRfc3339(last.cutoff)] : undefined,
-                        suspended: last.suspended,
-                    });
-                });
+                const again = await first.sim.up(last.at, first.program(last));
                 assert.deepEqual(
                     again.operations.map((o) => `${o.kind} ${o.name}`),
                     [],
