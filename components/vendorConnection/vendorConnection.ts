@@ -363,10 +363,9 @@ export class VendorConnection extends pulumi.ComponentResource {
         this.secretUri = certificates ? pulumi.unsecret(certificates.secret.properties.apply((p) => p.secretUri)) : pulumi.output(undefined);
         const active = issued.find((c) => c.planned.active);
         this.activeThumbprint = active ? active.certificate.thumbprintSha1 : pulumi.output(undefined);
-        const activeKey = vaultKey?.slots.find((slot) => slot.planned.active);
         this.keyUri = vaultKey ? vaultKey.keyUri : pulumi.output(undefined);
-        this.activeKeyId = activeKey ? activeKey.certificate.keyId : pulumi.output(undefined);
-        this.activeThumbprintSha256 = activeKey ? activeKey.certificate.thumbprintSha256 : pulumi.output(undefined);
+        this.activeKeyId = active?.keyVersion ? active.keyVersion.keyId : pulumi.output(undefined);
+        this.activeThumbprintSha256 = active?.keyVersion ? active.keyVersion.thumbprintSha256 : pulumi.output(undefined);
         this.certificates = pulumi.output(
             issued.map(({ planned, certificate, keyVersion }) => ({
                 slot: planned.slot,
