@@ -17,3 +17,11 @@ export function resourceGroupScopeOf(resourceId: string): string {
     }
     return match[0];
 }
+
+/**
+ * The id a role assignment names role `roleGuid` by: in the subscription of `resourceId`, the form
+ * Azure gives built-in and custom roles alike.
+ */
+export function roleDefinitionIdIn(resourceId: string, roleGuid: string): string {
+    return `${subscriptionScopeOf(resourceId)}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+}

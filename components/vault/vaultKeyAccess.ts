@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { resourceGroupScopeOf, subscriptionScopeOf } from "../armId";
+import { resourceGroupScopeOf, roleDefinitionIdIn } from "../armId";
 import type { DeployerPrincipalType } from "../vendorConnection/choices";
 
 // What a vault needs for vault-key connections (components/vaultKey/README.md): a role that lets a
@@ -66,13 +66,13 @@ export function declareVaultKeyAccess(parent: pulumi.Resource, name: string, tar
             // Always stated: azure-native would send "User" by default, and ARM refuses the
             // assignment (UnmatchedPrincipalType) when the principal is of another type.
             principalType: target.deployerPrincipalType,
-            roleDefinitionId: vaultId.apply((id) => `${subscriptionScopeOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_CRYPTO_OFFICER_ROLE_ID}`),
+            roleDefinitionId: vaultId.apply((id) => roleDefinitionIdIn(id, KEY_VAULT_CRYPTO_OFFICER_ROLE_ID)),
             scope: vaultId,
         },
         { parent },
     );
     // A role definition is one directory object whatever scope defined it; role assignments name it
     // in its subscription form, from its name (the GUID), as they name the built-in roles.
-    const keySignerRoleDefinitionId = pulumi.interpolate`${vaultId.apply(subscriptionScopeOf)}/providers/Microsoft.Authorization/roleDefinitions/${keySigner.name}`;
+    const keySignerRoleDefinitionId = pulumi.all([vaultId, keySigner.name]).apply(([id, guid]) => roleDefinitionIdIn(id, guid));
     return { keySignerRoleDefinitionId, deployerAssignment };
 }

@@ -7,7 +7,7 @@ import { ResolvedPermission, isGuid } from "../permissions";
 import { CertificatePolicyInput, PlannedCertificate } from "../rotation";
 import { parseInstant, toRfc3339 } from "../time";
 import { VaultReference, checkVaultAdmits } from "../vault";
-import { subscriptionScopeOf } from "../armId";
+import { roleDefinitionIdIn } from "../armId";
 import { vaultReaderOf } from "./vaultReader";
 import { deployInstant } from "./clock";
 import { ApiLookup, requiredResourceAccesses } from "./apiPermissions";
@@ -470,9 +470,7 @@ export class VendorConnection extends pulumi.ComponentResource {
         );
 
         if (!plan.suspended) {
-            const readerRole = pulumi
-                .output(vault.vaultId)
-                .apply((vaultId) => `${subscriptionOf(vaultId, this)}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE_ID}`);
+            const readerRole = pulumi.output(vault.vaultId).apply((vaultId) => secretsUserRoleIn(vaultId, this));
             declareReaderAssignments(this, name, "reader", plan.readers, readerRole, pulumi.interpolate`${vault.vaultId}/secrets/${secret.name}`);
         }
         return { issued, secret };
@@ -626,10 +624,10 @@ function epochSeconds(instant: Date): number {
     return Math.floor(instant.getTime() / 1000);
 }
 
-/** `/subscriptions/<id>` of the vault, or an error naming `vault.vaultId` when it is no ARM resource id. */
-function subscriptionOf(vaultId: string, resource: pulumi.Resource): string {
+/** Key Vault Secrets User in the vault's subscription, or an error naming `vault.vaultId` when it is no ARM resource id. */
+function secretsUserRoleIn(vaultId: string, resource: pulumi.Resource): string {
     try {
-        return subscriptionScopeOf(vaultId);
+        return roleDefinitionIdIn(vaultId, KEY_VAULT_SECRETS_USER_ROLE_ID);
     } catch (err) {
         throw new pulumi.ResourceError(`vault.vaultId: ${(err as Error).message}`, resource);
     }
