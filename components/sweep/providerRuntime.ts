@@ -1,4 +1,5 @@
 import { GraphClient, GraphClientOptions } from "../graph/client";
+import { keptForProcess } from "../processGlobal";
 import { sweepConnection } from "./execute";
 import { normalizeThumbprint } from "./keyIdentity";
 import { DeclaredAppRole, DeclaredConnection, NO_PENDING_KEY_CREDENTIALS, PendingKeyCredentials, Stray, SweptObject } from "./model";
@@ -111,13 +112,5 @@ function failure(connection: string, err: unknown): Error {
 
 // One client per process: its token is cached, and every sweep shares the process's limiter.
 function graphClient(): GraphClient {
-    const globals = globalThis as unknown as Record<symbol, unknown>;
-    const options = globals[GRAPH_OPTIONS_GLOBAL] as GraphClientOptions | undefined;
-    const cached = globals[CLIENT_GLOBAL] as { client: GraphClient; options: unknown } | undefined;
-    if (cached && cached.options === options) {
-        return cached.client;
-    }
-    const client = new GraphClient(options);
-    globals[CLIENT_GLOBAL] = { client, options };
-    return client;
+    return keptForProcess(CLIENT_GLOBAL, GRAPH_OPTIONS_GLOBAL, (options: GraphClientOptions | undefined) => new GraphClient(options));
 }

@@ -7,6 +7,7 @@ import { VaultKeys, type VaultKeysOptions } from "../keyVault/vaultKeys";
 import { vaultKeyActivationInputIssues, vaultKeyActivationInputsOf, vaultKeyCertificateInputIssues, vaultKeyCertificateInputsOf } from "./inputs";
 import type { VaultKeyActivationInputs, VaultKeyCertificateInputs, VaultKeyCertificateOutputs } from "./model";
 import { issueVaultKeyCertificate, setKeyVersionEnabled } from "./runtime";
+import { keptForProcess } from "../processGlobal";
 
 // The vault-key providers' runtime: compiled into the package (dist/vaultKey/providerRuntime.js,
 // exported as `vendor-connections/vault-key-provider-runtime`) and loaded by the serialized
@@ -118,14 +119,9 @@ function vaultKeys(vaultUri: string): VaultKeys {
 }
 
 function clientsOfProcess(): ClientsOfProcess {
-    const globals = globalThis as unknown as Record<symbol, unknown>;
-    const options = globals[VAULT_KEYS_OPTIONS_GLOBAL] as Partial<VaultKeysOptions> | undefined;
-    const clients = globals[CLIENTS_GLOBAL] as ClientsOfProcess | undefined;
-    if (clients !== undefined && clients.options === options) {
-        return clients;
-    }
-    const credential = options?.credential ?? deployingIdentityCredential({ authorityHost: resolveAuthorityHost() });
-    const fresh: ClientsOfProcess = { options, credential, byVault: new Map() };
-    globals[CLIENTS_GLOBAL] = fresh;
-    return fresh;
+    return keptForProcess(CLIENTS_GLOBAL, VAULT_KEYS_OPTIONS_GLOBAL, (options: Partial<VaultKeysOptions> | undefined) => ({
+        options,
+        credential: options?.credential ?? deployingIdentityCredential({ authorityHost: resolveAuthorityHost() }),
+        byVault: new Map<string, VaultKeys>(),
+    }));
 }
