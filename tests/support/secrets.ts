@@ -38,3 +38,6 @@ export function allStrings(value: unknown): string[] {
     }
     return [];
 }
+
+/** A private key in the forms a vault-key test could meet one: a PEM block, or the private members of an RSA JWK. */
+export const PRIVATE_KEY_MATERIAL = /PRIVATE KEY|"(d|p|q|dp|dq|qi)"\s*:/;
