@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { computedId, computedOutputs } from "../../cli/plan/offlineEngine";
+import { VAULT_KEY_ACTIVATION_RESOURCE_TYPE, VAULT_KEY_CERTIFICATE_RESOURCE_TYPE } from "../../components/vaultKey/resource";
 import type { PropertyMap } from "./values";
 
 /** What a faker or issuer learns about the resource it answers for. */
@@ -78,8 +79,8 @@ function fakeFacts(seed: string): { sha1: string; sha256: string; serialNumber: 
     return { sha1, sha256, serialNumber: sha256.slice(0, 32) };
 }
 
-export const VAULT_KEY_CERTIFICATE_TYPE = "pulumi-nodejs:dynamic/vendor-connections:VaultKeyCertificate";
-export const VAULT_KEY_ACTIVATION_TYPE = "pulumi-nodejs:dynamic/vendor-connections:VaultKeyActivation";
+export const VAULT_KEY_CERTIFICATE_TYPE = VAULT_KEY_CERTIFICATE_RESOURCE_TYPE;
+export const VAULT_KEY_ACTIVATION_TYPE = VAULT_KEY_ACTIVATION_RESOURCE_TYPE;
 
 /**
  * A stand-in for the vault-key certificate provider's create: a new key version per issuance (its
