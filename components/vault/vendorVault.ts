@@ -209,7 +209,7 @@ export class VendorVault extends pulumi.ComponentResource implements VaultRefere
             const access = declareVaultKeyAccess(this, name, {
                 vaultId: this.vaultId,
                 vaultName: this.vaultName,
-                deployerObjectId: args.deployerObjectId ?? authorization.getClientConfigOutput({ parent: this }).objectId,
+                deployerObjectId: args.deployerObjectId ?? client.objectId,
                 deployerPrincipalType: settings.deployerPrincipalType,
             });
             // Known once the deployer may make keys too: a connection that makes its key with this
